@@ -1,0 +1,42 @@
+# Distribution Control: developer commands (see README.md).
+# Everything runs through tools/dist.py, which needs only an importable Odoo 19
+# and the PostgreSQL server binaries; it starts its own throwaway cluster.
+PYTHON ?= python3
+ARGS ?=
+
+.PHONY: help run test test-core bench lint format stop clean
+
+help:
+	@echo "make run        serve the demo database on http://127.0.0.1:8069 (admin/admin)"
+	@echo "make test       fresh database, all addon and suite tests, browser tours"
+	@echo "make test-core  Odoo's own sale_stock and purchase_stock tests with the suite installed"
+	@echo "make bench      benchmarks (tests/benchmarks), ratios against Odoo's own path"
+	@echo "make lint       ruff, ruff format --check and pylint-odoo"
+	@echo "make stop       stop the PostgreSQL clusters this checkout started"
+
+run:
+	$(PYTHON) tools/dist.py run $(ARGS)
+
+test:
+	$(PYTHON) tools/dist.py test $(ARGS)
+
+test-core:
+	$(PYTHON) tools/dist.py test-core $(ARGS)
+
+bench:
+	$(PYTHON) tools/dist.py bench $(ARGS)
+
+lint:
+	$(PYTHON) -m ruff check addons tests tools conftest.py
+	$(PYTHON) -m ruff format --check addons tests tools conftest.py
+	$(PYTHON) -m pylint --rcfile=.pylintrc addons/dist_approval_matrix addons/dist_order_sync addons/dist_returns addons/dist_kpi
+
+format:
+	$(PYTHON) -m ruff check --fix addons tests tools conftest.py
+	$(PYTHON) -m ruff format addons tests tools conftest.py
+
+stop:
+	$(PYTHON) tools/dist.py stop
+
+clean: stop
+	rm -rf .run

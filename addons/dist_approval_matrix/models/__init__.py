@@ -1,0 +1,1 @@
+from . import dist_approval_mixin, dist_approval_request, dist_approval_rule, sale_order
