@@ -20,8 +20,22 @@
     "data": [
         "security/groups.xml",
         "security/ir.model.access.csv",
-        "views/menus.xml",
+        "security/dist_approval_security.xml",
+        "data/mail_activity_type_data.xml",
+        "data/ir_cron_data.xml",
         "views/dist_approval_rule_views.xml",
+        "views/dist_approval_request_views.xml",
+        "views/dist_approval_delegation_views.xml",
+        "views/sale_order_views.xml",
+        "views/purchase_order_views.xml",
+        "views/account_move_views.xml",
+        "views/stock_quant_views.xml",
+        "wizards/dist_approval_decision_views.xml",
+        "wizards/dist_approval_simulation_views.xml",
+        "views/menus.xml",
+    ],
+    "demo": [
+        "demo/dist_approval_rule_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

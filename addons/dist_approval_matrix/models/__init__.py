@@ -1,4 +1,12 @@
-from . import dist_approval_mixin, dist_approval_request, dist_approval_rule, sale_order
+from . import dist_approval_rule
+from . import dist_approval_mixin
+from . import dist_approval_request
+from . import dist_approval_vote
+from . import dist_approval_delegation
+from . import sale_order
+from . import sale_order_line
 from . import purchase_order
+from . import purchase_order_line
 from . import account_move
+from . import account_move_line
 from . import stock_quant

@@ -1,5 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+import hashlib
+import json
+from collections import defaultdict
+
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 APPROVAL_STATES = [
     ("not_required", "Not Required"),
@@ -8,19 +15,50 @@ APPROVAL_STATES = [
     ("rejected", "Rejected"),
 ]
 
+# Facts that describe the document itself: a change of one of them cancels
+# its approvals. Customer context (credit, overdue invoices) moves on its own
+# and is re-read live instead.
+SIGNED_FACTS = (
+    "amount",
+    "currency",
+    "discount",
+    "margin",
+    "adjustment",
+    "partner",
+    "warehouse",
+    "team",
+    "product_categories",
+    "partner_categories",
+)
+
+
+class _Gate(frozenset):
+    """Context marker: the approval matrix let these (model, id) through.
+
+    RPC clients can only send JSON in a context, never an instance of this
+    class, so the marker cannot be forged from outside.
+    """
+
 
 class DistApprovalMixin(models.AbstractModel):
-    """Gives a document an approval state driven by the approval matrix."""
+    """A document whose confirmation the approval matrix may hold.
+
+    A document model inherits this mixin, sets ``_dist_approval_type`` and
+    implements the hooks below (facts, responsible users, completion and
+    revert). Every gate calls ``_dist_approval_gate``: one evaluation of the
+    matrix per call, whatever the number of rules and documents.
+    """
 
     _name = "dist.approval.mixin"
     _description = "Approval Matrix Document"
+    _dist_approval_type = None
 
     approval_state = fields.Selection(
         APPROVAL_STATES,
         copy=False,
         readonly=True,
         index="btree_not_null",
-        help="Empty until the approval matrix has evaluated the document.",
+        help="Empty while no approval rule applies to the document.",
     )
     approval_request_ids = fields.One2many(
         "dist.approval.request",
@@ -28,4 +66,509 @@ class DistApprovalMixin(models.AbstractModel):
         domain=lambda self: [("res_model", "=", self._name)],
         string="Approval Requests",
         copy=False,
+        readonly=True,
     )
+    approval_request_count = fields.Integer(compute="_compute_approval_banner")
+    dist_approval_signature = fields.Char(copy=False, readonly=True)
+    dist_approval_banner = fields.Html(
+        "Approval Status", compute="_compute_approval_banner", sanitize=False
+    )
+    dist_approval_can_decide = fields.Boolean(compute="_compute_approval_banner")
+
+    # ------------------------------------------------------------------
+    # Hooks each document implements
+    # ------------------------------------------------------------------
+    def _dist_approval_company(self):
+        return self.company_id
+
+    def _dist_approval_scope_facts(self):
+        """{record id: facts} for scopes: warehouse, team, partner and
+        product categories (ids, ancestors included), partner."""
+        raise NotImplementedError
+
+    def _dist_approval_threshold_facts(self, facts, needed):
+        """Add to ``facts`` ({record id: dict}) the threshold facts in
+        ``needed`` (amount, discount, margin, credit, overdue, adjustment)."""
+        raise NotImplementedError
+
+    def _dist_approval_responsible_users(self):
+        """Users who may not approve this document (salesperson, buyer)."""
+        return self.env["res.users"]
+
+    def _dist_approval_complete(self):
+        """Do what the approval held back (confirm, approve, post, apply)."""
+        raise NotImplementedError
+
+    def _dist_approval_revert(self, reason):
+        """Return the document to its editable state after a rejection."""
+        return True
+
+    def _dist_approval_live_facts(self):
+        """[(label, value)] read now, for approvers."""
+        return []
+
+    def _dist_approval_is_open(self):
+        """Whether the held action is still to be done."""
+        raise NotImplementedError
+
+    def _dist_has_chatter(self):
+        return "message_ids" in self._fields
+
+    # ------------------------------------------------------------------
+    # Facts shared by several documents
+    # ------------------------------------------------------------------
+    @api.model
+    def _dist_ancestor_ids(self, categories):
+        """Ids of the categories and of all their parents (parent_path), no query."""
+        return sorted(
+            {
+                int(part)
+                for path in categories.mapped("parent_path")
+                for part in path.split("/")
+                if part
+            }
+        )
+
+    @api.model
+    def _dist_overdue_facts(self, partners_by_record, company_by_record):
+        """{record id: {'days', 'amount'}}: the customer's open invoices past due.
+
+        One grouped query for all records of a company.
+        """
+        today = fields.Date.context_today(self)
+        result = {}
+        by_company = defaultdict(set)
+        for rid, company in company_by_record.items():
+            by_company[company].add(partners_by_record[rid].id)
+        overdue = {}
+        for company, partner_ids in by_company.items():
+            groups = (
+                self.env["account.move"]
+                .sudo()
+                ._read_group(
+                    [
+                        ("company_id", "=", company.id),
+                        ("commercial_partner_id", "in", list(partner_ids)),
+                        ("move_type", "=", "out_invoice"),
+                        ("state", "=", "posted"),
+                        ("payment_state", "in", ("not_paid", "partial")),
+                        ("invoice_date_due", "<", today),
+                    ],
+                    ["commercial_partner_id"],
+                    ["invoice_date_due:min", "amount_residual_signed:sum"],
+                )
+            )
+            for partner, oldest, amount in groups:
+                overdue[company, partner.id] = {"days": (today - oldest).days, "amount": amount}
+        for rid, partner in partners_by_record.items():
+            result[rid] = overdue.get(
+                (company_by_record[rid], partner.id), {"days": 0, "amount": 0.0}
+            )
+        return result
+
+    @api.model
+    def _dist_credit_facts(self, partner, company, document_amount):
+        """Odoo's own credit check: receivable + to invoice + this document > limit."""
+        partner = partner.with_company(company).sudo()
+        limit = partner.credit_limit if company.account_use_credit_limit else 0.0
+        facts = {"limit": limit, "receivable": 0.0, "to_invoice": 0.0, "document": document_amount}
+        if limit:
+            facts["receivable"] = partner.credit
+            facts["to_invoice"] = partner.credit_to_invoice
+        facts["total"] = facts["receivable"] + facts["to_invoice"] + document_amount
+        facts["exceeded"] = bool(limit) and facts["total"] > limit
+        return facts
+
+    # ------------------------------------------------------------------
+    # Gate
+    # ------------------------------------------------------------------
+    def _dist_gate_passed(self):
+        """True when the matrix already let every record of self through."""
+        gate = self.env.context.get("dist_approval_gate")
+        return isinstance(gate, _Gate) and all((self._name, rid) in gate for rid in self.ids)
+
+    def _dist_with_gate(self):
+        gate = self.env.context.get("dist_approval_gate")
+        passed = {(self._name, rid) for rid in self.ids}
+        if isinstance(gate, _Gate):
+            passed |= gate
+        return self.with_context(dist_approval_gate=_Gate(passed))
+
+    def _dist_matrix_active(self):
+        """Records of self whose company has rules for this document type.
+
+        Costs no query once the matrix is cached: the unconfigured path of
+        every gate stays Odoo's own.
+        """
+        Rule = self.env["dist.approval.rule"]
+        return self.filtered(
+            lambda r: Rule._dist_rule_ids(r._dist_approval_company().id, self._dist_approval_type)
+        )
+
+    def _dist_approval_gate(self, raise_if_blocked=False):
+        """Evaluate the matrix; return the records that may proceed.
+
+        Records that need approval get their requests (level 1 pending, the
+        others waiting) and are left out, unless ``raise_if_blocked``, used by
+        the paths that cannot wait (a raw write of the state, an import),
+        where a UserError names the approvals needed.
+        """
+        if self._dist_gate_passed():
+            return self
+        active = self._dist_matrix_active()
+        allowed = self - active
+        if not active:
+            return allowed
+        pending = active.filtered(lambda r: r.approval_state == "pending")
+        if pending and raise_if_blocked:
+            raise UserError(pending._dist_approval_blocked_message())
+        approved = active.filtered(lambda r: r.approval_state == "approved")
+        if approved:
+            signatures = approved._dist_approval_signatures()
+            allowed |= approved.filtered(lambda r: signatures[r.id] == r.dist_approval_signature)
+        candidates = active - pending - allowed
+        evaluation = candidates._dist_approval_evaluate()
+        triggered_records = candidates.filtered(lambda r: evaluation[r.id][0])
+        if triggered_records and raise_if_blocked:
+            raise UserError(triggered_records._dist_approval_blocked_message(evaluation))
+        not_required = candidates - triggered_records
+        if not_required:
+            not_required._dist_approval_set_state("not_required")
+            allowed |= not_required
+        if triggered_records:
+            signatures = triggered_records._dist_approval_signatures()
+            for record in triggered_records:
+                triggered, facts = evaluation[record.id]
+                record._dist_approval_request(triggered, facts, signatures[record.id])
+        return allowed
+
+    def _dist_approval_set_state(self, state):
+        self._dist_with_gate().sudo().write({"approval_state": state})
+
+    def _dist_approval_write_signature(self, signature):
+        self._dist_with_gate().sudo().write({"dist_approval_signature": signature})
+
+    def _dist_approval_evaluate(self):
+        """{record id: ([(rule, reason)], facts)} for the records of self.
+
+        Rules load once per company (cached); scope facts are computed for
+        all records in batch, threshold facts only for the records that some
+        rule's scope reaches and only those the rules read.
+        """
+        Rule = self.env["dist.approval.rule"]
+        doc_type = self._dist_approval_type
+        rules_by_company = {}
+        for company in self.mapped(lambda r: r._dist_approval_company()):
+            rules_by_company[company] = Rule._dist_rules(company, doc_type)
+        facts = self._dist_approval_scope_facts()
+        in_scope = {}
+        needed = set()
+        for record in self:
+            rules = rules_by_company[record._dist_approval_company()]
+            record_facts = facts[record.id]
+            in_scope[record.id] = rules.filtered(
+                lambda rule, f=record_facts: rule._dist_in_scope(f)
+            )
+            needed |= in_scope[record.id]._dist_needed_facts()
+        reached = self.filtered(lambda r: in_scope[r.id])
+        if reached and needed:
+            reached._dist_approval_threshold_facts(facts, needed)
+        result = {}
+        for record in self:
+            record_facts = facts[record.id]
+            triggered = []
+            for rule in in_scope[record.id]:
+                reason = rule._dist_triggers(record_facts)
+                if reason:
+                    triggered.append((rule, reason))
+            result[record.id] = (triggered, record_facts)
+        return result
+
+    def _dist_approval_signatures(self):
+        """{record id: hash of the facts describing the document itself}."""
+        Rule = self.env["dist.approval.rule"]
+        facts = self._dist_approval_scope_facts()
+        own = {"amount", "discount", "margin", "adjustment"}
+        self._dist_approval_threshold_facts(
+            facts, own & set(Rule._dist_applicable_facts(self._dist_approval_type))
+        )
+        return {record.id: record._dist_approval_sign(facts[record.id]) for record in self}
+
+    def _dist_approval_sign(self, facts):
+        signed = {key: facts.get(key) for key in SIGNED_FACTS if key in facts}
+        payload = json.dumps(signed, sort_keys=True, default=str)
+        return hashlib.sha1(payload.encode()).hexdigest()
+
+    def _dist_approval_blocked_message(self, evaluation=None):
+        lines = []
+        for record in self:
+            if evaluation and record.id in evaluation:
+                reasons = [reason for _rule, reason in evaluation[record.id][0]]
+            else:
+                reasons = record.approval_request_ids.filtered(
+                    lambda r: r.is_current and r.state in ("waiting", "pending")
+                ).mapped("reason")
+            lines.append(f"{record.display_name}: {'; '.join(reasons)}")
+        return self.env._(
+            "These documents need approval first; confirm them from their form "
+            "so that the approvers are asked:\n%(lines)s",
+            lines="\n".join(lines),
+        )
+
+    def _dist_approval_request(self, triggered, facts, signature):
+        """Create the requests of one document, level 1 pending."""
+        self.ensure_one()
+        Request = self.env["dist.approval.request"].sudo()
+        self._dist_approval_retire_requests()
+        excluded = self.env.user | self._dist_approval_responsible_users()
+        first_level = min(rule.level for rule, _reason in triggered)
+        now = fields.Datetime.now()
+        vals_list = []
+        for rule, reason in sorted(triggered, key=lambda t: (t[0].level, t[0].sequence)):
+            vals_list.append(
+                {
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "res_name": self.display_name,
+                    "rule_id": rule.id,
+                    "document_type": self._dist_approval_type,
+                    "company_id": self._dist_approval_company().id,
+                    "level": rule.level,
+                    "state": "waiting",
+                    "requested_by": self.env.user.id,
+                    "requested_on": now,
+                    "reason": reason,
+                    "facts": facts,
+                    "approver_group_id": rule.approver_group_id.id,
+                    "approver_user_ids": [fields.Command.set(rule.approver_user_ids.ids)],
+                    "approvals_required": rule.approvals_required,
+                    "excluded_user_ids": [fields.Command.set(excluded.ids)],
+                }
+            )
+        requests = Request.create(vals_list)
+        self._dist_approval_set_state("pending")
+        self._dist_approval_write_signature(signature)
+        requests.filtered(lambda r: r.level == first_level)._dist_make_pending()
+        if self._dist_has_chatter():
+            self.sudo().message_post(
+                body=self.env._(
+                    "Approval requested by %(user)s:%(reasons)s",
+                    user=self.env.user.name,
+                    reasons=Markup("<ul>%s</ul>")
+                    % Markup().join(
+                        Markup("<li>%s</li>")
+                        % self.env._("Level %(level)s: %(reason)s", level=r.level, reason=r.reason)
+                        for r in requests
+                    ),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return requests
+
+    def _dist_approval_retire_requests(self):
+        """Take the requests of earlier evaluations out of the current cycle."""
+        old = self.approval_request_ids.filtered("is_current")
+        old.filtered(lambda r: r.state in ("waiting", "pending", "approved"))._dist_cancel(
+            self.env._("Superseded by a new evaluation.")
+        )
+        old.sudo().write({"is_current": False})
+
+    # ------------------------------------------------------------------
+    # Progress of the requests
+    # ------------------------------------------------------------------
+    def _dist_approval_advance(self):
+        """After a decision: next level, or completion when all approved."""
+        for record in self:
+            current = record.approval_request_ids.filtered("is_current")
+            if any(r.state == "rejected" for r in current) or not current:
+                continue
+            open_requests = current.filtered(lambda r: r.state in ("waiting", "pending"))
+            if not open_requests:
+                record._dist_approval_set_state("approved")
+                record._dist_approval_notify_requester(approved=True)
+                if record._dist_approval_is_open():
+                    record.sudo()._dist_with_gate()._dist_approval_complete()
+                continue
+            if not open_requests.filtered(lambda r: r.state == "pending"):
+                level = min(open_requests.mapped("level"))
+                open_requests.filtered(lambda r, lv=level: r.level == lv)._dist_make_pending()
+
+    def _dist_approval_rejected(self, request, reason):
+        self.ensure_one()
+        current = self.approval_request_ids.filtered("is_current")
+        (current - request).filtered(lambda r: r.state in ("waiting", "pending"))._dist_cancel(
+            self.env._("Level %(level)s was rejected.", level=request.level)
+        )
+        self._dist_approval_set_state("rejected")
+        self.sudo()._dist_with_gate()._dist_approval_revert(reason)
+        self._dist_approval_notify_requester(approved=False, reason=reason)
+
+    def _dist_approval_notify_requester(self, approved, reason=None):
+        self.ensure_one()
+        current = self.approval_request_ids.filtered("is_current")
+        requesters = current.requested_by.filtered(lambda u: not u.share and u.active)
+        if approved:
+            body = self.env._("All approvals were given by %(user)s.", user=self.env.user.name)
+        else:
+            body = self.env._(
+                "Approval rejected by %(user)s: %(reason)s", user=self.env.user.name, reason=reason
+            )
+        target = self if self._dist_has_chatter() else current[:1]
+        target.sudo().message_post(
+            body=body,
+            partner_ids=requesters.partner_id.ids,
+            subtype_xmlid="mail.mt_comment",
+        )
+
+    def _dist_approval_invalidate(self, reason):
+        """The document changed: cancel its approvals; it will be evaluated again."""
+        for record in self:
+            current = record.approval_request_ids.filtered("is_current")
+            current.filtered(lambda r: r.state in ("waiting", "pending", "approved"))._dist_cancel(
+                reason
+            )
+            current.sudo().write({"is_current": False})
+            if record._dist_has_chatter():
+                record.sudo().message_post(
+                    body=self.env._(
+                        "Approvals cancelled: %(reason)s It will be evaluated again at "
+                        "the next confirmation.",
+                        reason=reason,
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
+        self._dist_approval_set_state(False)
+        self._dist_approval_write_signature(False)
+
+    def _dist_approval_recheck(self):
+        """Cancel the approvals of documents whose facts changed.
+
+        Called after writes that may touch the facts; changes that leave the
+        signed facts as they were keep the approvals.
+        """
+        if not self._dist_matrix_active():
+            return
+        held = self.filtered(
+            lambda r: r.approval_state in ("pending", "approved") and r._dist_approval_is_open()
+        )
+        if not held:
+            return
+        signatures = held._dist_approval_signatures()
+        changed = held.filtered(lambda r: signatures[r.id] != r.dist_approval_signature)
+        if changed:
+            changed._dist_approval_invalidate(
+                self.env._("the document changed after approval was asked.")
+            )
+
+    # ------------------------------------------------------------------
+    # Guard of the protected fields
+    # ------------------------------------------------------------------
+    def _dist_check_protected_write(self, vals):
+        protected = {"approval_state", "dist_approval_signature"} & set(vals)
+        if protected and not self._dist_gate_passed():
+            raise UserError(
+                self.env._(
+                    "The approval state is set by the approval matrix only; "
+                    "use Confirm and the approvers' decisions instead."
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Banner and buttons on the document
+    # ------------------------------------------------------------------
+    @api.depends_context("uid")
+    @api.depends("approval_state", "approval_request_ids.state")
+    def _compute_approval_banner(self):
+        for record in self:
+            requests = record.approval_request_ids
+            record.approval_request_count = len(requests)
+            current = requests.filtered("is_current")
+            record.dist_approval_can_decide = bool(current.filtered("can_decide"))
+            if record.approval_state != "pending" or not current:
+                record.dist_approval_banner = False
+                continue
+            record.dist_approval_banner = record._dist_approval_render_banner(current)
+
+    def _dist_approval_render_banner(self, requests):
+        rows = Markup().join(
+            Markup("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>")
+            % (
+                request.level,
+                request.reason,
+                request.approvers_display,
+                dict(request._fields["state"]._description_selection(self.env))[request.state],
+            )
+            for request in requests.sorted("level")
+        )
+        live = Markup().join(
+            Markup("<li><b>%s</b>: %s</li>") % (label, value)
+            for label, value in self._dist_approval_live_facts()
+        )
+        return Markup(
+            "<div><strong>%s</strong>"
+            "<table class='table table-sm mb-1'><thead><tr><th>%s</th><th>%s</th>"
+            "<th>%s</th><th>%s</th></tr></thead><tbody>%s</tbody></table>"
+            "<ul class='mb-0'>%s</ul></div>"
+        ) % (
+            self.env._("Waiting for approval"),
+            self.env._("Level"),
+            self.env._("Why"),
+            self.env._("Approvers"),
+            self.env._("Status"),
+            rows,
+            live,
+        )
+
+    def _dist_requests_i_can_decide(self):
+        requests = self.approval_request_ids.filtered(lambda r: r.is_current and r.can_decide)
+        if not requests:
+            raise UserError(
+                self.env._(
+                    "%(doc)s has no approval you may decide now.",
+                    doc=", ".join(self.mapped("display_name")),
+                )
+            )
+        return requests
+
+    def action_dist_approve(self):
+        self._dist_requests_i_can_decide().action_approve()
+        return True
+
+    def action_dist_reject(self):
+        return self._dist_requests_i_can_decide()[:1].action_open_reject_wizard()
+
+    def action_dist_view_approvals(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "dist_approval_matrix.dist_approval_request_action_all"
+        )
+        action["domain"] = [("res_model", "=", self._name), ("res_id", "=", self.id)]
+        action["context"] = {"search_default_current": 1}
+        return action
+
+    def _dist_notification(self, title, message, kind="warning"):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": title,
+                "message": message,
+                "type": kind,
+                "sticky": False,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def _dist_held_notification(self, held):
+        reasons = defaultdict(list)
+        for request in held.approval_request_ids.filtered(
+            lambda r: r.is_current and r.state == "pending"
+        ):
+            reasons[request.res_id].append(request.reason)
+        message = "; ".join(
+            f"{record.display_name}: {', '.join(reasons[record.id]) or ''}" for record in held
+        )
+        return self._dist_notification(
+            self.env._("Sent for approval"),
+            self.env._("%(docs)s. The approvers have been notified.", docs=escape(message)),
+        )

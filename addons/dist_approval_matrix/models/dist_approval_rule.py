@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
+from odoo.tools.misc import formatLang
 
 DOCUMENT_TYPES = [
     ("sale", "Sales Order"),
@@ -24,6 +25,15 @@ SCOPE_FACTS = {
     "team_ids": "team",
     "partner_category_ids": "partner_categories",
     "product_category_ids": "product_categories",
+}
+# What each document type can tell the matrix.
+APPLICABLE_FACTS = {
+    "sale": {"amount", "discount", "margin", "credit", "overdue"}
+    | {"warehouse", "team", "partner_categories", "product_categories"},
+    "purchase": {"amount", "discount", "warehouse", "partner_categories", "product_categories"},
+    "inventory": {"adjustment", "warehouse", "product_categories"},
+    "refund": {"amount", "discount", "overdue", "team", "partner_categories"}
+    | {"product_categories"},
 }
 
 
@@ -149,6 +159,15 @@ class DistApprovalRule(models.Model):
         for rule in self:
             rule.request_count = counts.get(rule, 0)
 
+    def action_view_requests(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "dist_approval_matrix.dist_approval_request_action_all"
+        )
+        action["domain"] = [("rule_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
     @api.constrains(
         "amount_min",
         "amount_max",
@@ -199,6 +218,37 @@ class DistApprovalRule(models.Model):
                 )
             if rule.sla_hours < 0:
                 raise ValidationError(_("Rule “%s”: the SLA cannot be negative.", rule.name))
+
+    @api.constrains("document_type", *THRESHOLD_FACTS, *SCOPE_FACTS)
+    def _check_applicable(self):
+        labels = {
+            "amount": _("amount"),
+            "discount": _("discount"),
+            "margin": _("margin"),
+            "credit": _("credit limit"),
+            "overdue": _("overdue invoices"),
+            "adjustment": _("adjustment value"),
+            "warehouse": _("warehouses"),
+            "team": _("sales teams"),
+            "partner_categories": _("partner tags"),
+            "product_categories": _("product categories"),
+        }
+        for rule in self:
+            applicable = self._dist_applicable_facts(rule.document_type)
+            used = {fact for field, fact in THRESHOLD_FACTS.items() if rule[field]}
+            used |= {fact for field, fact in SCOPE_FACTS.items() if rule[field]}
+            wrong = sorted(used - applicable)
+            if wrong:
+                doc_type = dict(self._fields["document_type"]._description_selection(self.env))
+                raise ValidationError(
+                    _(
+                        "Rule “%(rule)s”: %(what)s do not apply to %(type)s; clear them "
+                        "or choose another document type.",
+                        rule=rule.name,
+                        what=", ".join(labels[w] for w in wrong),
+                        type=doc_type[rule.document_type],
+                    )
+                )
 
     @api.constrains("approver_group_id", "approver_user_ids", "approvals_required")
     def _check_approvers(self):
@@ -286,14 +336,167 @@ class DistApprovalRule(models.Model):
         self._dist_check_levels(keys)
         return res
 
+    @api.model
+    def _dist_applicable_facts(self, document_type):
+        return APPLICABLE_FACTS.get(document_type, set())
+
     def _dist_needed_facts(self):
-        """Names of the facts these rules read."""
-        needed = set()
-        for rule in self:
-            for field, fact in THRESHOLD_FACTS.items():
-                if rule[field]:
-                    needed.add(fact)
-            for field, fact in SCOPE_FACTS.items():
-                if rule[field]:
-                    needed.add(fact)
-        return needed
+        """Names of the threshold facts these rules read."""
+        return {fact for rule in self for field, fact in THRESHOLD_FACTS.items() if rule[field]}
+
+    def _dist_in_scope(self, facts):
+        """Whether a document with these scope facts is in the rule's scope."""
+        self.ensure_one()
+        if self.warehouse_ids and facts.get("warehouse") not in self.warehouse_ids.ids:
+            return False
+        if self.team_ids and facts.get("team") not in self.team_ids.ids:
+            return False
+        if self.partner_category_ids and not set(self.partner_category_ids.ids) & set(
+            facts.get("partner_categories", ())
+        ):
+            return False
+        return not (
+            self.product_category_ids
+            and not set(self.product_category_ids.ids) & set(facts.get("product_categories", ()))
+        )
+
+    def _dist_triggers(self, facts):
+        """The human reason this rule triggers on a document, or False.
+
+        Every threshold that is set must hold; the reason names each of them
+        and the scope, e.g. "Line discount 18% exceeds 15% for Contract
+        customers".
+        """
+        self.ensure_one()
+        parts = []
+        money = self._dist_format_money
+        if self.amount_min or self.amount_max:
+            amount = facts.get("amount", 0.0)
+            if self.amount_min and amount < self.amount_min:
+                return False
+            if self.amount_max and amount > self.amount_max:
+                return False
+            if self.amount_min and self.amount_max:
+                parts.append(
+                    self.env._(
+                        "Untaxed amount %(amount)s is between %(min)s and %(max)s",
+                        amount=money(amount), min=money(self.amount_min),
+                        max=money(self.amount_max),
+                    )
+                )  # fmt: skip
+            elif self.amount_min:
+                parts.append(
+                    self.env._(
+                        "Untaxed amount %(amount)s reaches %(min)s",
+                        amount=money(amount), min=money(self.amount_min),
+                    )
+                )  # fmt: skip
+            else:
+                parts.append(
+                    self.env._(
+                        "Untaxed amount %(amount)s is up to %(max)s",
+                        amount=money(amount), max=money(self.amount_max),
+                    )
+                )  # fmt: skip
+        if self.check_discount:
+            discount = facts.get("discount", 0.0)
+            if not discount > self.discount_above:
+                return False
+            parts.append(
+                self.env._(
+                    "Line discount %(discount)s%% exceeds %(limit)s%%",
+                    discount=_pct(discount), limit=_pct(self.discount_above),
+                )
+            )  # fmt: skip
+        if self.check_margin:
+            margin = facts.get("margin", 0.0)
+            if not margin < self.margin_below:
+                return False
+            parts.append(
+                self.env._(
+                    "Margin %(margin)s%% is below %(limit)s%%",
+                    margin=_pct(margin), limit=_pct(self.margin_below),
+                )
+            )  # fmt: skip
+        if self.credit_limit_exceeded:
+            credit = facts.get("credit") or {}
+            if not credit.get("exceeded"):
+                return False
+            parts.append(
+                self.env._(
+                    "Credit limit %(limit)s exceeded: receivable %(receivable)s + to "
+                    "invoice %(to_invoice)s + this document %(document)s = %(total)s",
+                    limit=money(credit["limit"]), receivable=money(credit["receivable"]),
+                    to_invoice=money(credit["to_invoice"]),
+                    document=money(credit["document"]), total=money(credit["total"]),
+                )
+            )  # fmt: skip
+        if self.check_overdue:
+            overdue = facts.get("overdue") or {}
+            days = overdue.get("days", 0)
+            if not days > self.overdue_days_above:
+                return False
+            parts.append(
+                self.env._(
+                    "Invoices overdue by %(days)s days (%(amount)s), more than %(limit)s",
+                    days=days, amount=money(overdue.get("amount", 0.0)),
+                    limit=self.overdue_days_above,
+                )
+            )  # fmt: skip
+        if self.check_adjustment:
+            adjustment = facts.get("adjustment") or {}
+            value = adjustment.get("value", 0.0)
+            if not value > self.adjustment_value_above:
+                return False
+            parts.append(
+                self.env._(
+                    "Adjustment value %(value)s exceeds %(limit)s",
+                    value=money(value), limit=money(self.adjustment_value_above),
+                )
+            )  # fmt: skip
+        if not parts:
+            parts.append(self.env._("Every document in this scope needs approval"))
+        return " and ".join(parts) + self._dist_scope_text()
+
+    def _dist_scope_text(self):
+        scope = []
+        if self.partner_category_ids:
+            scope.append(
+                self.env._(
+                    "for %(tags)s partners",
+                    tags=", ".join(self.partner_category_ids.mapped("name")),
+                )
+            )
+        if self.product_category_ids:
+            scope.append(
+                self.env._(
+                    "on %(categories)s products",
+                    categories=", ".join(self.product_category_ids.mapped("display_name")),
+                )
+            )
+        if self.warehouse_ids:
+            scope.append(
+                self.env._(
+                    "in %(warehouses)s", warehouses=", ".join(self.warehouse_ids.mapped("name"))
+                )
+            )
+        if self.team_ids:
+            scope.append(
+                self.env._("for team %(teams)s", teams=", ".join(self.team_ids.mapped("name")))
+            )
+        return (" " + " ".join(scope)) if scope else ""
+
+    def _dist_format_money(self, amount):
+        return formatLang(self.env, amount, currency_obj=self.company_id.currency_id)
+
+    def _dist_approver_users(self):
+        """Users who may approve for this rule (before segregation of duties)."""
+        self.ensure_one()
+        users = self.approver_user_ids | self.approver_group_id.all_user_ids
+        return users.filtered(
+            lambda u: u.active and not u.share and self.company_id in u.company_ids
+        )
+
+
+def _pct(value):
+    return f"{value:.4g}"

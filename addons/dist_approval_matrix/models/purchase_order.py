@@ -1,7 +1,167 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import models
+from odoo import api, models
+from odoo.exceptions import UserError
+
+WATCHED_FIELDS = {"partner_id", "order_line", "currency_id", "picking_type_id", "company_id"}
 
 
 class PurchaseOrder(models.Model):
+    """Purchase orders: the matrix replaces Odoo's two-step validation.
+
+    Where the company has purchase rules, an order the matrix holds waits in
+    Odoo's own "To Approve" state and only the matrix can approve it.
+    """
+
     _name = "purchase.order"
     _inherit = ["purchase.order", "dist.approval.mixin"]
+    _dist_approval_type = "purchase"
+
+    # ------------------------------------------------------------------
+    # Facts
+    # ------------------------------------------------------------------
+    def _dist_approval_scope_facts(self):
+        facts = {}
+        for order in self:
+            partner = order.partner_id.commercial_partner_id
+            facts[order.id] = {
+                "partner": partner.id,
+                "currency": order.currency_id.name,
+                "warehouse": order.picking_type_id.warehouse_id.id,
+                "partner_categories": self._dist_ancestor_ids(
+                    order.partner_id.category_id | partner.category_id
+                ),
+                "product_categories": self._dist_ancestor_ids(
+                    order.order_line.filtered(
+                        lambda line: not line.display_type
+                    ).product_id.categ_id
+                ),
+            }
+        return facts
+
+    def _dist_approval_threshold_facts(self, facts, needed):
+        for order in self:
+            order_facts = facts[order.id]
+            if "amount" in needed:
+                order_facts["amount"] = order.company_id.currency_id.round(
+                    order.amount_untaxed / (order.currency_rate or 1.0)
+                )
+            if "discount" in needed:
+                lines = order.order_line.filtered(lambda line: not line.display_type)
+                order_facts["discount"] = max(lines.mapped("discount") or [0.0])
+
+    def _dist_approval_responsible_users(self):
+        return self.user_id
+
+    def _dist_approval_is_open(self):
+        return self.state in ("draft", "sent", "to approve")
+
+    def _dist_approval_complete(self):
+        if self.state in ("draft", "sent"):
+            return self.button_confirm()
+        return self.button_approve()
+
+    def _dist_approval_revert(self, reason):
+        if self.state == "to approve":
+            self.write({"state": "draft"})
+        return True
+
+    def _dist_approval_live_facts(self):
+        self.ensure_one()
+        order = self.sudo()
+        money = self.env["dist.approval.rule"].with_company(order.company_id)._dist_format_money
+        rows = [
+            (
+                self.env._("Untaxed amount (company currency)"),
+                money(order.amount_untaxed / (order.currency_rate or 1.0)),
+            ),
+            (self.env._("Vendor"), order.partner_id.display_name),
+        ]
+        warehouse = order.picking_type_id.warehouse_id
+        for line in order.order_line.filtered(lambda line: line.product_id.is_storable):
+            product = line.product_id.with_context(warehouse_id=warehouse.id)
+            rows.append(
+                (
+                    product.display_name,
+                    self.env._(
+                        "%(ordered)s ordered, %(on_hand)s on hand, %(forecast)s forecast",
+                        ordered=line.product_qty,
+                        on_hand=product.qty_available,
+                        forecast=product.virtual_available,
+                    ),
+                )
+            )
+        return rows
+
+    # ------------------------------------------------------------------
+    # Gates
+    # ------------------------------------------------------------------
+    def _approval_allowed(self):
+        if self._dist_matrix_active():
+            return self._dist_gate_passed()
+        return super()._approval_allowed()
+
+    def button_confirm(self):
+        if self._dist_gate_passed():
+            return super().button_confirm()
+        active = self._dist_matrix_active().filtered(lambda o: o.state in ("draft", "sent"))
+        if not active:
+            return super().button_confirm()
+        for order in active:
+            error = order._confirmation_error_message()
+            if error:
+                raise UserError(error)
+        allowed = active._dist_approval_gate()
+        held = active - allowed
+        for order in held:
+            order.order_line._validate_analytic_distribution()
+            order._add_supplier_to_product()
+            order.write({"state": "to approve"})
+        result = super(PurchaseOrder, (self - held)._dist_with_gate()).button_confirm()
+        if held:
+            return self._dist_held_notification(held)
+        return result
+
+    def button_approve(self, force=False):
+        if self._dist_gate_passed():
+            return super().button_approve(force=force)
+        active = self._dist_matrix_active()
+        if not active:
+            return super().button_approve(force=force)
+        pending = active.filtered(lambda o: o.approval_state == "pending")
+        if pending:
+            raise UserError(
+                self.env._(
+                    "%(orders)s wait for the approval matrix: the approvers decide "
+                    "from Distribution > Approvals.",
+                    orders=", ".join(pending.mapped("display_name")),
+                )
+            )
+        allowed = active._dist_approval_gate()
+        held = active - allowed
+        result = super(PurchaseOrder, ((self - active) | allowed)._dist_with_gate()).button_approve(
+            force=force
+        )
+        if held:
+            return self._dist_held_notification(held)
+        return result
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._dist_check_protected_write(vals)
+        orders = super().create(vals_list)
+        confirmed = orders.filtered(lambda o: o.state == "purchase")
+        if confirmed:
+            confirmed._dist_approval_gate(raise_if_blocked=True)
+        return orders
+
+    def write(self, vals):
+        self._dist_check_protected_write(vals)
+        if vals.get("state") == "purchase" and not self._dist_gate_passed():
+            self.filtered(lambda o: o.state != "purchase")._dist_approval_gate(
+                raise_if_blocked=True
+            )
+        res = super().write(vals)
+        if WATCHED_FIELDS & set(vals) and not self._dist_gate_passed():
+            self._dist_approval_recheck()
+        return res

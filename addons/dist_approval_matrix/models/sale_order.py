@@ -1,7 +1,158 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import models
+from odoo import api, models
+from odoo.exceptions import UserError
+
+# Order fields whose change may alter the facts the matrix evaluated.
+WATCHED_FIELDS = {
+    "partner_id",
+    "order_line",
+    "currency_id",
+    "pricelist_id",
+    "warehouse_id",
+    "team_id",
+    "company_id",
+    "date_order",
+}
 
 
 class SaleOrder(models.Model):
     _name = "sale.order"
     _inherit = ["sale.order", "dist.approval.mixin"]
+    _dist_approval_type = "sale"
+
+    # ------------------------------------------------------------------
+    # Facts
+    # ------------------------------------------------------------------
+    def _dist_approval_scope_facts(self):
+        facts = {}
+        for order in self:
+            partner = order.partner_id.commercial_partner_id
+            lines = order.order_line.filtered(lambda line: not line.display_type)
+            facts[order.id] = {
+                "partner": partner.id,
+                "currency": order.currency_id.name,
+                "warehouse": order.warehouse_id.id,
+                "team": order.team_id.id,
+                "partner_categories": self._dist_ancestor_ids(
+                    order.partner_id.category_id | partner.category_id
+                ),
+                "product_categories": self._dist_ancestor_ids(lines.product_id.categ_id),
+            }
+        return facts
+
+    def _dist_approval_threshold_facts(self, facts, needed):
+        if "overdue" in needed:
+            overdue = self._dist_overdue_facts(
+                {o.id: o.partner_id.commercial_partner_id for o in self},
+                {o.id: o.company_id for o in self},
+            )
+        for order in self:
+            order_facts = facts[order.id]
+            rate = order.currency_rate or 1.0
+            lines = order.order_line.filtered(lambda line: not line.display_type)
+            if "amount" in needed:
+                order_facts["amount"] = order.company_id.currency_id.round(
+                    order.amount_untaxed / rate
+                )
+            if "discount" in needed:
+                order_facts["discount"] = max(lines.mapped("discount") or [0.0])
+            if "margin" in needed:
+                order_facts["margin"] = round(order.margin_percent * 100.0, 2)
+            if "credit" in needed:
+                order_facts["credit"] = self._dist_credit_facts(
+                    order.partner_id.commercial_partner_id,
+                    order.company_id,
+                    order.company_id.currency_id.round(order.amount_total / rate),
+                )
+            if "overdue" in needed:
+                order_facts["overdue"] = overdue[order.id]
+
+    def _dist_approval_responsible_users(self):
+        return self.user_id
+
+    def _dist_approval_is_open(self):
+        return self.state in ("draft", "sent")
+
+    def _dist_approval_complete(self):
+        return self.action_confirm()
+
+    def _dist_approval_revert(self, reason):
+        return True
+
+    def _dist_approval_live_facts(self):
+        self.ensure_one()
+        order = self.sudo()
+        partner = order.partner_id.commercial_partner_id.with_company(order.company_id)
+        money = self.env["dist.approval.rule"].with_company(order.company_id)._dist_format_money
+        overdue = self._dist_overdue_facts({order.id: partner}, {order.id: order.company_id})
+        rows = [
+            (
+                self.env._("Credit limit"),
+                money(partner.credit_limit) if partner.credit_limit else "–",
+            ),
+            (self.env._("Receivable"), money(partner.credit)),
+            (self.env._("Amount to invoice"), money(partner.credit_to_invoice)),
+            (
+                self.env._("Overdue"),
+                self.env._(
+                    "%(amount)s (oldest %(days)s days)",
+                    amount=money(overdue[order.id]["amount"]),
+                    days=overdue[order.id]["days"],
+                ),
+            ),
+            (self.env._("Margin"), f"{order.margin_percent * 100:.1f} %"),
+        ]
+        for line in order.order_line.filtered(
+            lambda line: line.product_id.is_storable and not line.display_type
+        ):
+            free = line.product_id.with_context(warehouse_id=order.warehouse_id.id).free_qty
+            rows.append(
+                (
+                    line.product_id.display_name,
+                    self.env._(
+                        "%(ordered)s ordered, %(free)s free in %(warehouse)s",
+                        ordered=line.product_uom_qty,
+                        free=free,
+                        warehouse=order.warehouse_id.name,
+                    ),
+                )
+            )
+        return rows
+
+    # ------------------------------------------------------------------
+    # Gates
+    # ------------------------------------------------------------------
+    def action_confirm(self):
+        if self._dist_gate_passed() or not self._dist_matrix_active():
+            return super().action_confirm()
+        for order in self:
+            error = order._confirmation_error_message()
+            if error:
+                raise UserError(error)
+        allowed = self._dist_approval_gate()
+        held = self - allowed
+        result = True
+        if allowed:
+            result = super(SaleOrder, allowed._dist_with_gate()).action_confirm()
+        if held:
+            return self._dist_held_notification(held)
+        return result
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._dist_check_protected_write(vals)
+        orders = super().create(vals_list)
+        confirmed = orders.filtered(lambda o: o.state == "sale")
+        if confirmed:
+            confirmed._dist_approval_gate(raise_if_blocked=True)
+        return orders
+
+    def write(self, vals):
+        self._dist_check_protected_write(vals)
+        if vals.get("state") == "sale" and not self._dist_gate_passed():
+            self.filtered(lambda o: o.state != "sale")._dist_approval_gate(raise_if_blocked=True)
+        res = super().write(vals)
+        if WATCHED_FIELDS & set(vals) and not self._dist_gate_passed():
+            self._dist_approval_recheck()
+        return res

@@ -3,5 +3,102 @@ from odoo import models
 
 
 class StockQuant(models.Model):
+    """Inventory adjustments: applying a counted quantity passes the matrix."""
+
     _name = "stock.quant"
     _inherit = ["stock.quant", "dist.approval.mixin"]
+    _dist_approval_type = "inventory"
+
+    # ------------------------------------------------------------------
+    # Facts
+    # ------------------------------------------------------------------
+    def _dist_approval_scope_facts(self):
+        return {
+            quant.id: {
+                "warehouse": quant.location_id.warehouse_id.id,
+                "product_categories": self._dist_ancestor_ids(quant.product_id.categ_id),
+                "product": quant.product_id.id,
+                "location": quant.location_id.id,
+            }
+            for quant in self
+        }
+
+    def _dist_approval_threshold_facts(self, facts, needed):
+        if "adjustment" not in needed:
+            return
+        for quant in self:
+            cost = quant.product_id.with_company(quant.company_id).standard_price
+            difference = quant.inventory_quantity - quant.quantity
+            facts[quant.id]["adjustment"] = {
+                "quantity": difference,
+                "counted": quant.inventory_quantity,
+                "value": quant.company_id.currency_id.round(abs(difference * cost)),
+            }
+
+    def _dist_approval_sign(self, facts):
+        # The on-hand quantity moves with every operation: sign what was
+        # counted, not the difference.
+        facts = dict(facts)
+        if "adjustment" in facts:
+            facts["adjustment"] = facts["adjustment"]["counted"]
+        return super()._dist_approval_sign(facts)
+
+    def _dist_approval_responsible_users(self):
+        return self.user_id
+
+    def _dist_approval_is_open(self):
+        return self.inventory_quantity_set
+
+    def _dist_approval_complete(self):
+        self._apply_inventory()
+        self.inventory_quantity_set = False
+        return True
+
+    def _dist_approval_live_facts(self):
+        self.ensure_one()
+        quant = self.sudo()
+        money = self.env["dist.approval.rule"].with_company(quant.company_id)._dist_format_money
+        cost = quant.product_id.with_company(quant.company_id).standard_price
+        difference = quant.inventory_quantity - quant.quantity
+        return [
+            (self.env._("Product"), quant.product_id.display_name),
+            (self.env._("Location"), quant.location_id.display_name),
+            (self.env._("On hand now"), quant.quantity),
+            (self.env._("Counted"), quant.inventory_quantity),
+            (self.env._("Difference"), f"{difference:+.4g}"),
+            (self.env._("Value of the difference"), money(abs(difference * cost))),
+        ]
+
+    # ------------------------------------------------------------------
+    # Gates
+    # ------------------------------------------------------------------
+    def action_apply_inventory(self, date=None):
+        if self._dist_gate_passed():
+            return super().action_apply_inventory(date=date)
+        active = self._dist_matrix_active()
+        if not active:
+            return super().action_apply_inventory(date=date)
+        allowed = active._dist_approval_gate()
+        held = active - allowed
+        result = True
+        if self - held:
+            result = super(StockQuant, (self - held)._dist_with_gate()).action_apply_inventory(
+                date=date
+            )
+        if held:
+            if isinstance(result, dict):
+                return result
+            return self._dist_held_notification(held)
+        return result if result is not None else True
+
+    def _apply_inventory(self, date=None):
+        if not self._dist_gate_passed():
+            self._dist_matrix_active()._dist_approval_gate(raise_if_blocked=True)
+        return super()._apply_inventory(date=date)
+
+    def write(self, vals):
+        self._dist_check_protected_write(vals)
+        res = super().write(vals)
+        if "inventory_quantity" in vals and not self._dist_gate_passed():
+            self._dist_approval_recheck()
+        return res

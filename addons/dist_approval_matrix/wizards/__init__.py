@@ -1,0 +1,1 @@
+from . import dist_approval_decision, dist_approval_simulation

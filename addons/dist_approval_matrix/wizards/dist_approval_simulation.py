@@ -1,0 +1,147 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from markupsafe import Markup
+
+from odoo import api, fields, models
+
+from ..models.dist_approval_rule import DOCUMENT_TYPES
+
+DOCUMENT_MODELS = {
+    "sale": "sale.order",
+    "purchase": "purchase.order",
+    "inventory": "stock.quant",
+    "refund": "account.move",
+}
+
+
+class DistApprovalSimulation(models.TransientModel):
+    """Which rules would trigger, why, and who would approve: creates nothing."""
+
+    _name = "dist.approval.simulation"
+    _description = "Approval Matrix Simulation"
+
+    company_id = fields.Many2one("res.company", required=True, default=lambda s: s.env.company)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    document_type = fields.Selection(DOCUMENT_TYPES, required=True, default="sale")
+    mode = fields.Selection(
+        [("facts", "Enter facts"), ("document", "Pick a document")],
+        required=True,
+        default="facts",
+    )
+    sale_order_id = fields.Many2one("sale.order", domain=[("state", "in", ("draft", "sent"))])
+    purchase_order_id = fields.Many2one(
+        "purchase.order", domain=[("state", "in", ("draft", "sent", "to approve"))]
+    )
+    refund_id = fields.Many2one(
+        "account.move",
+        "Credit Note",
+        domain=[("move_type", "=", "out_refund"), ("state", "=", "draft")],
+    )
+    quant_id = fields.Many2one(
+        "stock.quant", "Counted Quant", domain=[("inventory_quantity_set", "=", True)]
+    )
+
+    amount = fields.Monetary("Untaxed Amount", currency_field="currency_id")
+    discount = fields.Float("Highest Line Discount (%)")
+    margin = fields.Float("Margin (%)")
+    credit_exceeded = fields.Boolean("Credit Limit Exceeded")
+    overdue_days = fields.Integer("Oldest Overdue Invoice (days)")
+    adjustment_value = fields.Monetary(currency_field="currency_id")
+    warehouse_id = fields.Many2one("stock.warehouse")
+    team_id = fields.Many2one("crm.team", "Sales Team")
+    partner_category_ids = fields.Many2many("res.partner.category", string="Partner Tags")
+    product_category_ids = fields.Many2many("product.category", string="Product Categories")
+
+    result_html = fields.Html("Result", compute="_compute_result_html", sanitize=False)
+
+    def _document(self):
+        field = {
+            "sale": "sale_order_id",
+            "purchase": "purchase_order_id",
+            "refund": "refund_id",
+            "inventory": "quant_id",
+        }[self.document_type]
+        return self[field]
+
+    def _facts(self):
+        Mixin = self.env["dist.approval.mixin"]
+        return {
+            "amount": self.amount,
+            "discount": self.discount,
+            "margin": self.margin,
+            "credit": {
+                "exceeded": self.credit_exceeded,
+                "limit": 0.0,
+                "receivable": 0.0,
+                "to_invoice": 0.0,
+                "document": self.amount,
+                "total": self.amount,
+            },
+            "overdue": {"days": self.overdue_days, "amount": 0.0},
+            "adjustment": {"value": self.adjustment_value, "quantity": 0.0},
+            "warehouse": self.warehouse_id.id,
+            "team": self.team_id.id,
+            "partner_categories": Mixin._dist_ancestor_ids(self.partner_category_ids),
+            "product_categories": Mixin._dist_ancestor_ids(self.product_category_ids),
+        }
+
+    @api.depends(
+        "company_id", "document_type", "mode", "sale_order_id", "purchase_order_id",
+        "refund_id", "quant_id", "amount", "discount", "margin", "credit_exceeded",
+        "overdue_days", "adjustment_value", "warehouse_id", "team_id",
+        "partner_category_ids", "product_category_ids",
+    )  # fmt: skip
+    def _compute_result_html(self):
+        for wizard in self:
+            wizard.result_html = wizard._dist_simulate()
+
+    def _dist_simulate(self):
+        self.ensure_one()
+        Rule = self.env["dist.approval.rule"]
+        if self.mode == "document":
+            document = self._document()
+            if not document:
+                return Markup("<p class='text-muted'>%s</p>") % self.env._("Pick a document.")
+            document = document.sudo()
+            company = document._dist_approval_company()
+            triggered = document._dist_approval_evaluate()[document.id][0]
+        else:
+            company = self.company_id
+            facts = self._facts()
+            triggered = []
+            for rule in Rule._dist_rules(company, self.document_type):
+                if rule._dist_in_scope(facts):
+                    reason = rule._dist_triggers(facts)
+                    if reason:
+                        triggered.append((rule, reason))
+        rules = Rule._dist_rules(company, self.document_type)
+        if not triggered:
+            return Markup("<div class='alert alert-success mb-0'>%s</div>") % self.env._(
+                "No rule triggers: the document passes without approval (%(count)s rules checked).",
+                count=len(rules),
+            )
+        rows = Markup().join(
+            Markup("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>")
+            % (
+                rule.level,
+                rule.name,
+                reason,
+                ", ".join(rule._dist_approver_users().mapped("name")) or "–",
+            )
+            for rule, reason in sorted(triggered, key=lambda t: (t[0].level, t[0].sequence))
+        )
+        return Markup(
+            "<div class='alert alert-warning'>%s</div>"
+            "<table class='table table-sm'><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
+            "<th>%s</th></tr></thead><tbody>%s</tbody></table>"
+        ) % (
+            self.env._(
+                "%(count)s of %(total)s rules trigger; approvals are asked level by level.",
+                count=len(triggered),
+                total=len(rules),
+            ),
+            self.env._("Level"),
+            self.env._("Rule"),
+            self.env._("Why"),
+            self.env._("Who may approve"),
+            rows,
+        )
