@@ -17,36 +17,36 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------------
     # Facts
     # ------------------------------------------------------------------
-    def _dist_approval_scope_facts(self):
-        facts = {}
-        for move in self:
-            partner = move.commercial_partner_id
-            lines = move.invoice_line_ids.filtered(lambda line: line.display_type == "product")
-            facts[move.id] = {
-                "partner": partner.id,
-                "currency": move.currency_id.name,
-                "team": move.team_id.id,
-                "partner_categories": self._dist_ancestor_ids(
-                    move.partner_id.category_id | partner.category_id
-                ),
-                "product_categories": self._dist_ancestor_ids(lines.product_id.categ_id),
-            }
-        return facts
-
-    def _dist_approval_threshold_facts(self, facts, needed):
+    def _dist_approval_facts(self, needed):
         if "overdue" in needed:
             overdue = self._dist_overdue_facts(
                 {m.id: m.commercial_partner_id for m in self}, {m.id: m.company_id for m in self}
             )
+        facts = {}
         for move in self:
-            move_facts = facts[move.id]
+            partner = move.commercial_partner_id
+            lines = move.invoice_line_ids.filtered(lambda line: line.display_type == "product")
+            values = {}
+            if "partner" in needed:
+                values["partner"] = partner.id
+            if "currency" in needed:
+                values["currency"] = move.currency_id.name
+            if "team" in needed:
+                values["team"] = move.team_id.id
+            if "partner_categories" in needed:
+                values["partner_categories"] = self._dist_ancestor_ids(
+                    move.partner_id.category_id | partner.category_id
+                )
+            if "product_categories" in needed:
+                values["product_categories"] = self._dist_ancestor_ids(lines.product_id.categ_id)
             if "amount" in needed:
-                move_facts["amount"] = abs(move.amount_untaxed_signed)
+                values["amount"] = abs(move.amount_untaxed_signed)
             if "discount" in needed:
-                lines = move.invoice_line_ids.filtered(lambda line: line.display_type == "product")
-                move_facts["discount"] = max(lines.mapped("discount") or [0.0])
+                values["discount"] = max(lines.mapped("discount") or [0.0])
             if "overdue" in needed:
-                move_facts["overdue"] = overdue[move.id]
+                values["overdue"] = overdue[move.id]
+            facts[move.id] = values
+        return facts
 
     def _dist_approval_responsible_users(self):
         return self.invoice_user_id

@@ -81,14 +81,15 @@ class DistApprovalMixin(models.AbstractModel):
     def _dist_approval_company(self):
         return self.company_id
 
-    def _dist_approval_scope_facts(self):
-        """{record id: facts} for scopes: warehouse, team, partner and
-        product categories (ids, ancestors included), partner."""
-        raise NotImplementedError
+    def _dist_approval_facts(self, needed):
+        """{record id: {fact: value}} for the facts named in ``needed``.
 
-    def _dist_approval_threshold_facts(self, facts, needed):
-        """Add to ``facts`` ({record id: dict}) the threshold facts in
-        ``needed`` (amount, discount, margin, credit, overdue, adjustment)."""
+        Scope facts: ``warehouse``, ``team`` (ids), ``partner_categories``,
+        ``product_categories`` (ids, ancestors included). Thresholds:
+        ``amount`` (untaxed, company currency), ``discount`` (highest line
+        %), ``margin`` (%), ``credit`` and ``overdue`` (dicts), ``adjustment``.
+        Signature: ``partner``, ``currency``. Compute only what is asked.
+        """
         raise NotImplementedError
 
     def _dist_approval_responsible_users(self):
@@ -249,49 +250,20 @@ class DistApprovalMixin(models.AbstractModel):
         self._dist_with_gate().sudo().write({"dist_approval_signature": signature})
 
     def _dist_approval_evaluate(self):
-        """{record id: ([(rule, reason)], facts)} for the records of self.
-
-        Rules load once per company (cached); scope facts are computed for
-        all records in batch, threshold facts only for the records that some
-        rule's scope reaches and only those the rules read.
-        """
-        Rule = self.env["dist.approval.rule"]
-        doc_type = self._dist_approval_type
-        rules_by_company = {}
-        for company in self.mapped(lambda r: r._dist_approval_company()):
-            rules_by_company[company] = Rule._dist_rules(company, doc_type)
-        facts = self._dist_approval_scope_facts()
-        in_scope = {}
-        needed = set()
-        for record in self:
-            rules = rules_by_company[record._dist_approval_company()]
-            record_facts = facts[record.id]
-            in_scope[record.id] = rules.filtered(
-                lambda rule, f=record_facts: rule._dist_in_scope(f)
-            )
-            needed |= in_scope[record.id]._dist_needed_facts()
-        reached = self.filtered(lambda r: in_scope[r.id])
-        if reached and needed:
-            reached._dist_approval_threshold_facts(facts, needed)
-        result = {}
-        for record in self:
-            record_facts = facts[record.id]
-            triggered = []
-            for rule in in_scope[record.id]:
-                reason = rule._dist_triggers(record_facts)
-                if reason:
-                    triggered.append((rule, reason))
-            result[record.id] = (triggered, record_facts)
-        return result
+        """{record id: ([(rule, reason)], facts)}: the matrix on these documents."""
+        return self.env["dist.approval.rule"]._dist_evaluate(
+            self._dist_approval_type,
+            {record.id: record._dist_approval_company() for record in self},
+            lambda ids, needed: self.browse(ids)._dist_approval_facts(needed),
+        )
 
     def _dist_approval_signatures(self):
         """{record id: hash of the facts describing the document itself}."""
         Rule = self.env["dist.approval.rule"]
-        facts = self._dist_approval_scope_facts()
-        own = {"amount", "discount", "margin", "adjustment"}
-        self._dist_approval_threshold_facts(
-            facts, own & set(Rule._dist_applicable_facts(self._dist_approval_type))
+        own = set(SIGNED_FACTS) & (
+            Rule._dist_applicable_facts(self._dist_approval_type) | {"partner", "currency"}
         )
+        facts = self._dist_approval_facts(own)
         return {record.id: record._dist_approval_sign(facts[record.id]) for record in self}
 
     def _dist_approval_sign(self, facts):

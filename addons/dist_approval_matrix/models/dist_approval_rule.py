@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import namedtuple
+
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.tools.misc import formatLang
@@ -301,22 +303,89 @@ class DistApprovalRule(models.Model):
                 )
 
     # ------------------------------------------------------------------
-    # Loading: once per call, cached until the matrix changes
+    # Loading: once, cached until the matrix changes
     # ------------------------------------------------------------------
     @api.model
     @tools.ormcache("company_id", "document_type")
-    def _dist_rule_ids(self, company_id, document_type):
-        return tuple(
+    def _dist_rule_specs(self, company_id, document_type):
+        """What matching needs of the active rules, as plain immutable data.
+
+        Cached per company and document type and cleared when a rule
+        changes: evaluating the matrix reads no rule from the database.
+        """
+        rules = (
             self.sudo()
             .with_context(active_test=True)
             .search([("company_id", "=", company_id), ("document_type", "=", document_type)])
-            .ids
         )
+        return tuple(rule._dist_spec() for rule in rules)
+
+    def _dist_spec(self):
+        self.ensure_one()
+        scope = tuple(
+            (fact, frozenset(self[field].ids)) for field, fact in SCOPE_FACTS.items() if self[field]
+        )
+        thresholds = {
+            "amount_min": self.amount_min or None,
+            "amount_max": self.amount_max or None,
+            "discount_above": self.discount_above if self.check_discount else None,
+            "margin_below": self.margin_below if self.check_margin else None,
+            "credit": True if self.credit_limit_exceeded else None,
+            "overdue_days_above": self.overdue_days_above if self.check_overdue else None,
+            "adjustment_value_above": (
+                self.adjustment_value_above if self.check_adjustment else None
+            ),
+        }
+        return RuleSpec(
+            id=self.id,
+            level=self.level,
+            sequence=self.sequence,
+            scope=scope,
+            thresholds=tuple((k, v) for k, v in thresholds.items() if v is not None),
+            needed=frozenset(self._dist_needed_facts()),
+        )
+
+    @api.model
+    def _dist_rule_ids(self, company_id, document_type):
+        return tuple(spec.id for spec in self._dist_rule_specs(company_id, document_type))
 
     @api.model
     def _dist_rules(self, company, document_type):
         """Active rules of a company and document type, sudo, in level order."""
         return self.sudo().browse(self._dist_rule_ids(company.id, document_type))
+
+    @api.model
+    def _dist_evaluate(self, document_type, company_by_key, facts_of):
+        """The approval matrix: which rules trigger on which documents, and why.
+
+        Every gate, the simulation included, evaluates through here.
+        ``company_by_key`` maps a document key to its company; ``facts_of(keys,
+        needed)`` returns ``{key: {fact: value}}`` for the named facts only.
+        Scope facts are asked first, for every document; threshold facts
+        only for documents some rule's scope reaches, and only those the
+        rules read. Returns ``{key: ([(rule, reason)], facts)}``.
+        """
+        specs = {
+            key: self._dist_rule_specs(company.id, document_type)
+            for key, company in company_by_key.items()
+        }
+        keys = list(company_by_key)
+        scope_needed = {fact for rules in specs.values() for s in rules for fact, _ids in s.scope}
+        facts = {key: {} for key in keys}
+        if scope_needed and keys:
+            for key, values in facts_of(keys, scope_needed).items():
+                facts[key].update(values)
+        in_scope = {key: [s for s in specs[key] if _in_scope(s, facts[key])] for key in keys}
+        needed = {fact for key in keys for s in in_scope[key] for fact in s.needed}
+        reached = [key for key in keys if in_scope[key]]
+        if reached and needed:
+            for key, values in facts_of(reached, needed).items():
+                facts[key].update(values)
+        result = {}
+        for key in keys:
+            rules = self.sudo().browse([s.id for s in in_scope[key] if _holds(s, facts[key])])
+            result[key] = ([(rule, rule._dist_reason(facts[key])) for rule in rules], facts[key])
+        return result
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -344,84 +413,54 @@ class DistApprovalRule(models.Model):
         """Names of the threshold facts these rules read."""
         return {fact for rule in self for field, fact in THRESHOLD_FACTS.items() if rule[field]}
 
-    def _dist_in_scope(self, facts):
-        """Whether a document with these scope facts is in the rule's scope."""
-        self.ensure_one()
-        if self.warehouse_ids and facts.get("warehouse") not in self.warehouse_ids.ids:
-            return False
-        if self.team_ids and facts.get("team") not in self.team_ids.ids:
-            return False
-        if self.partner_category_ids and not set(self.partner_category_ids.ids) & set(
-            facts.get("partner_categories", ())
-        ):
-            return False
-        return not (
-            self.product_category_ids
-            and not set(self.product_category_ids.ids) & set(facts.get("product_categories", ()))
-        )
+    def _dist_reason(self, facts):
+        """Why this rule triggers on a document with these facts, in words.
 
-    def _dist_triggers(self, facts):
-        """The human reason this rule triggers on a document, or False.
-
-        Every threshold that is set must hold; the reason names each of them
-        and the scope, e.g. "Line discount 18% exceeds 15% for Contract
-        customers".
+        Names each threshold and the scope, e.g. "Line discount 18% exceeds
+        15% for Contract partners".
         """
         self.ensure_one()
         parts = []
         money = self._dist_format_money
-        if self.amount_min or self.amount_max:
-            amount = facts.get("amount", 0.0)
-            if self.amount_min and amount < self.amount_min:
-                return False
-            if self.amount_max and amount > self.amount_max:
-                return False
-            if self.amount_min and self.amount_max:
-                parts.append(
-                    self.env._(
-                        "Untaxed amount %(amount)s is between %(min)s and %(max)s",
-                        amount=money(amount), min=money(self.amount_min),
-                        max=money(self.amount_max),
-                    )
-                )  # fmt: skip
-            elif self.amount_min:
-                parts.append(
-                    self.env._(
-                        "Untaxed amount %(amount)s reaches %(min)s",
-                        amount=money(amount), min=money(self.amount_min),
-                    )
-                )  # fmt: skip
-            else:
-                parts.append(
-                    self.env._(
-                        "Untaxed amount %(amount)s is up to %(max)s",
-                        amount=money(amount), max=money(self.amount_max),
-                    )
-                )  # fmt: skip
+        amount = facts.get("amount", 0.0)
+        if self.amount_min and self.amount_max:
+            parts.append(
+                self.env._(
+                    "Untaxed amount %(amount)s is between %(min)s and %(max)s",
+                    amount=money(amount), min=money(self.amount_min),
+                    max=money(self.amount_max),
+                )
+            )  # fmt: skip
+        elif self.amount_min:
+            parts.append(
+                self.env._(
+                    "Untaxed amount %(amount)s reaches %(min)s",
+                    amount=money(amount), min=money(self.amount_min),
+                )
+            )  # fmt: skip
+        elif self.amount_max:
+            parts.append(
+                self.env._(
+                    "Untaxed amount %(amount)s is up to %(max)s",
+                    amount=money(amount), max=money(self.amount_max),
+                )
+            )  # fmt: skip
         if self.check_discount:
-            discount = facts.get("discount", 0.0)
-            if not discount > self.discount_above:
-                return False
             parts.append(
                 self.env._(
                     "Line discount %(discount)s%% exceeds %(limit)s%%",
-                    discount=_pct(discount), limit=_pct(self.discount_above),
+                    discount=_pct(facts.get("discount", 0.0)), limit=_pct(self.discount_above),
                 )
             )  # fmt: skip
         if self.check_margin:
-            margin = facts.get("margin", 0.0)
-            if not margin < self.margin_below:
-                return False
             parts.append(
                 self.env._(
                     "Margin %(margin)s%% is below %(limit)s%%",
-                    margin=_pct(margin), limit=_pct(self.margin_below),
+                    margin=_pct(facts.get("margin", 0.0)), limit=_pct(self.margin_below),
                 )
             )  # fmt: skip
         if self.credit_limit_exceeded:
-            credit = facts.get("credit") or {}
-            if not credit.get("exceeded"):
-                return False
+            credit = facts["credit"]
             parts.append(
                 self.env._(
                     "Credit limit %(limit)s exceeded: receivable %(receivable)s + to "
@@ -432,26 +471,20 @@ class DistApprovalRule(models.Model):
                 )
             )  # fmt: skip
         if self.check_overdue:
-            overdue = facts.get("overdue") or {}
-            days = overdue.get("days", 0)
-            if not days > self.overdue_days_above:
-                return False
+            overdue = facts["overdue"]
             parts.append(
                 self.env._(
                     "Invoices overdue by %(days)s days (%(amount)s), more than %(limit)s",
-                    days=days, amount=money(overdue.get("amount", 0.0)),
+                    days=overdue["days"], amount=money(overdue["amount"]),
                     limit=self.overdue_days_above,
                 )
             )  # fmt: skip
         if self.check_adjustment:
-            adjustment = facts.get("adjustment") or {}
-            value = adjustment.get("value", 0.0)
-            if not value > self.adjustment_value_above:
-                return False
             parts.append(
                 self.env._(
                     "Adjustment value %(value)s exceeds %(limit)s",
-                    value=money(value), limit=money(self.adjustment_value_above),
+                    value=money(facts["adjustment"]["value"]),
+                    limit=money(self.adjustment_value_above),
                 )
             )  # fmt: skip
         if not parts:
@@ -500,3 +533,36 @@ class DistApprovalRule(models.Model):
 
 def _pct(value):
     return f"{value:.4g}"
+
+
+RuleSpec = namedtuple("RuleSpec", "id level sequence scope thresholds needed")
+
+
+def _in_scope(spec, facts):
+    """A document is in scope when each set scope shares an id with its facts."""
+    for fact, ids in spec.scope:
+        value = facts.get(fact)
+        values = value if isinstance(value, (list, tuple, set, frozenset)) else [value]
+        if not ids.intersection(values):
+            return False
+    return True
+
+
+def _holds(spec, facts):
+    """Every threshold the rule sets holds on these facts."""
+    for name, limit in spec.thresholds:
+        if name == "amount_min" and not facts["amount"] >= limit:
+            return False
+        if name == "amount_max" and not facts["amount"] <= limit:
+            return False
+        if name == "discount_above" and not facts["discount"] > limit:
+            return False
+        if name == "margin_below" and not facts["margin"] < limit:
+            return False
+        if name == "credit" and not facts["credit"]["exceeded"]:
+            return False
+        if name == "overdue_days_above" and not facts["overdue"]["days"] > limit:
+            return False
+        if name == "adjustment_value_above" and not facts["adjustment"]["value"] > limit:
+            return False
+    return True

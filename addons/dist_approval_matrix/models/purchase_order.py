@@ -19,35 +19,32 @@ class PurchaseOrder(models.Model):
     # ------------------------------------------------------------------
     # Facts
     # ------------------------------------------------------------------
-    def _dist_approval_scope_facts(self):
+    def _dist_approval_facts(self, needed):
         facts = {}
         for order in self:
             partner = order.partner_id.commercial_partner_id
-            facts[order.id] = {
-                "partner": partner.id,
-                "currency": order.currency_id.name,
-                "warehouse": order.picking_type_id.warehouse_id.id,
-                "partner_categories": self._dist_ancestor_ids(
+            lines = order.order_line.filtered(lambda line: not line.display_type)
+            values = {}
+            if "partner" in needed:
+                values["partner"] = partner.id
+            if "currency" in needed:
+                values["currency"] = order.currency_id.name
+            if "warehouse" in needed:
+                values["warehouse"] = order.picking_type_id.warehouse_id.id
+            if "partner_categories" in needed:
+                values["partner_categories"] = self._dist_ancestor_ids(
                     order.partner_id.category_id | partner.category_id
-                ),
-                "product_categories": self._dist_ancestor_ids(
-                    order.order_line.filtered(
-                        lambda line: not line.display_type
-                    ).product_id.categ_id
-                ),
-            }
-        return facts
-
-    def _dist_approval_threshold_facts(self, facts, needed):
-        for order in self:
-            order_facts = facts[order.id]
+                )
+            if "product_categories" in needed:
+                values["product_categories"] = self._dist_ancestor_ids(lines.product_id.categ_id)
             if "amount" in needed:
-                order_facts["amount"] = order.company_id.currency_id.round(
+                values["amount"] = order.company_id.currency_id.round(
                     order.amount_untaxed / (order.currency_rate or 1.0)
                 )
             if "discount" in needed:
-                lines = order.order_line.filtered(lambda line: not line.display_type)
-                order_facts["discount"] = max(lines.mapped("discount") or [0.0])
+                values["discount"] = max(lines.mapped("discount") or [0.0])
+            facts[order.id] = values
+        return facts
 
     def _dist_approval_responsible_users(self):
         return self.user_id

@@ -23,49 +23,48 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
     # Facts
     # ------------------------------------------------------------------
-    def _dist_approval_scope_facts(self):
-        facts = {}
-        for order in self:
-            partner = order.partner_id.commercial_partner_id
-            lines = order.order_line.filtered(lambda line: not line.display_type)
-            facts[order.id] = {
-                "partner": partner.id,
-                "currency": order.currency_id.name,
-                "warehouse": order.warehouse_id.id,
-                "team": order.team_id.id,
-                "partner_categories": self._dist_ancestor_ids(
-                    order.partner_id.category_id | partner.category_id
-                ),
-                "product_categories": self._dist_ancestor_ids(lines.product_id.categ_id),
-            }
-        return facts
-
-    def _dist_approval_threshold_facts(self, facts, needed):
+    def _dist_approval_facts(self, needed):
         if "overdue" in needed:
             overdue = self._dist_overdue_facts(
                 {o.id: o.partner_id.commercial_partner_id for o in self},
                 {o.id: o.company_id for o in self},
             )
+        facts = {}
         for order in self:
-            order_facts = facts[order.id]
-            rate = order.currency_rate or 1.0
+            partner = order.partner_id.commercial_partner_id
             lines = order.order_line.filtered(lambda line: not line.display_type)
-            if "amount" in needed:
-                order_facts["amount"] = order.company_id.currency_id.round(
-                    order.amount_untaxed / rate
+            rate = order.currency_rate or 1.0
+            values = {}
+            if "partner" in needed:
+                values["partner"] = partner.id
+            if "currency" in needed:
+                values["currency"] = order.currency_id.name
+            if "warehouse" in needed:
+                values["warehouse"] = order.warehouse_id.id
+            if "team" in needed:
+                values["team"] = order.team_id.id
+            if "partner_categories" in needed:
+                values["partner_categories"] = self._dist_ancestor_ids(
+                    order.partner_id.category_id | partner.category_id
                 )
+            if "product_categories" in needed:
+                values["product_categories"] = self._dist_ancestor_ids(lines.product_id.categ_id)
+            if "amount" in needed:
+                values["amount"] = order.company_id.currency_id.round(order.amount_untaxed / rate)
             if "discount" in needed:
-                order_facts["discount"] = max(lines.mapped("discount") or [0.0])
+                values["discount"] = max(lines.mapped("discount") or [0.0])
             if "margin" in needed:
-                order_facts["margin"] = round(order.margin_percent * 100.0, 2)
+                values["margin"] = round(order.margin_percent * 100.0, 2)
             if "credit" in needed:
-                order_facts["credit"] = self._dist_credit_facts(
-                    order.partner_id.commercial_partner_id,
+                values["credit"] = self._dist_credit_facts(
+                    partner,
                     order.company_id,
                     order.company_id.currency_id.round(order.amount_total / rate),
                 )
             if "overdue" in needed:
-                order_facts["overdue"] = overdue[order.id]
+                values["overdue"] = overdue[order.id]
+            facts[order.id] = values
+        return facts
 
     def _dist_approval_responsible_users(self):
         return self.user_id

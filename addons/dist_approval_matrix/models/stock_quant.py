@@ -12,28 +12,24 @@ class StockQuant(models.Model):
     # ------------------------------------------------------------------
     # Facts
     # ------------------------------------------------------------------
-    def _dist_approval_scope_facts(self):
-        return {
-            quant.id: {
-                "warehouse": quant.location_id.warehouse_id.id,
-                "product_categories": self._dist_ancestor_ids(quant.product_id.categ_id),
-                "product": quant.product_id.id,
-                "location": quant.location_id.id,
-            }
-            for quant in self
-        }
-
-    def _dist_approval_threshold_facts(self, facts, needed):
-        if "adjustment" not in needed:
-            return
+    def _dist_approval_facts(self, needed):
+        facts = {}
         for quant in self:
-            cost = quant.product_id.with_company(quant.company_id).standard_price
-            difference = quant.inventory_quantity - quant.quantity
-            facts[quant.id]["adjustment"] = {
-                "quantity": difference,
-                "counted": quant.inventory_quantity,
-                "value": quant.company_id.currency_id.round(abs(difference * cost)),
-            }
+            values = {}
+            if "warehouse" in needed:
+                values["warehouse"] = quant.location_id.warehouse_id.id
+            if "product_categories" in needed:
+                values["product_categories"] = self._dist_ancestor_ids(quant.product_id.categ_id)
+            if "adjustment" in needed:
+                cost = quant.product_id.with_company(quant.company_id).standard_price
+                difference = quant.inventory_quantity - quant.quantity
+                values["adjustment"] = {
+                    "quantity": difference,
+                    "counted": quant.inventory_quantity,
+                    "value": quant.company_id.currency_id.round(abs(difference * cost)),
+                }
+            facts[quant.id] = values
+        return facts
 
     def _dist_approval_sign(self, facts):
         # The on-hand quantity moves with every operation: sign what was

@@ -463,13 +463,17 @@ class TestApproverWorkflow(ApprovalMatrixCase):
             self.assertTrue(request.is_overdue)
             request.invalidate_recordset(["sla_state"])
             self.assertEqual(request.sla_state, "late")
-            escalations = request.activity_ids.filtered(lambda a: a.user_id == self.dist_manager)
+            escalations = request.activity_ids.filtered(
+                lambda a: a.user_id == self.dist_manager and a.summary.startswith("Overdue")
+            )
             self.assertEqual(len(escalations), 1)
             overdue = Request.search([("is_overdue", "=", True), ("state", "=", "pending")])
             self.assertIn(request, overdue)
         with freeze_time("2026-03-03 13:00:00"):
             Request._dist_escalate_overdue()
-            escalations = request.activity_ids.filtered(lambda a: a.user_id == self.dist_manager)
+            escalations = request.activity_ids.filtered(
+                lambda a: a.user_id == self.dist_manager and a.summary.startswith("Overdue")
+            )
             self.assertEqual(len(escalations), 1, "no reminder loop")
 
     def test_override(self):

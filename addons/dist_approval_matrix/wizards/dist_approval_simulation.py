@@ -107,12 +107,9 @@ class DistApprovalSimulation(models.TransientModel):
         else:
             company = self.company_id
             facts = self._facts()
-            triggered = []
-            for rule in Rule._dist_rules(company, self.document_type):
-                if rule._dist_in_scope(facts):
-                    reason = rule._dist_triggers(facts)
-                    if reason:
-                        triggered.append((rule, reason))
+            triggered = Rule._dist_evaluate(
+                self.document_type, {0: company}, lambda keys, needed: {0: facts}
+            )[0][0]
         rules = Rule._dist_rules(company, self.document_type)
         if not triggered:
             return Markup("<div class='alert alert-success mb-0'>%s</div>") % self.env._(

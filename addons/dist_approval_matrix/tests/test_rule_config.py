@@ -1,0 +1,168 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import Command
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import tagged, users, warmup
+
+from .common import ApprovalMatrixCase
+
+
+@tagged("post_install", "-at_install")
+class TestRuleConfiguration(ApprovalMatrixCase):
+    def test_invalid_configuration_is_refused(self):
+        cases = {
+            "above 'Amount Up To'": {"amount_min": 500, "amount_max": 100},
+            "between 0 and 100": {"check_discount": True, "discount_above": 120},
+            "cannot be negative": {"amount_min": -1},
+            "has no approvers": {"approver_group_id": False},
+            "requires 3 approvals": {
+                "approver_group_id": False,
+                "approver_user_ids": [Command.set(self.sales_manager.ids)],
+                "approvals_required": 3,
+            },
+            "no level 2": {"level": 3},
+            "do not apply": {"document_type": "inventory", "check_margin": True},
+        }
+        self.make_rule(name="Level one")
+        for message, vals in cases.items():
+            with self.subTest(message), self.assertRaisesRegex(ValidationError, message):
+                self.make_rule(name="Bad", **vals)
+
+    def test_archiving_a_middle_level_is_refused(self):
+        level1 = self.make_rule(name="L1")
+        self.make_rule(name="L2", level=2)
+        with self.assertRaisesRegex(ValidationError, "no level 1"):
+            level1.active = False
+
+    def test_only_managers_edit_the_matrix(self):
+        rule = self.make_rule(name="Discount", check_discount=True, discount_above=10)
+        with self.assertRaises(AccessError):
+            rule.with_user(self.sales_manager).write({"discount_above": 50})
+        rule.with_user(self.dist_manager).write({"discount_above": 50})
+        self.assertEqual(rule.discount_above, 50)
+
+    def test_simulation_shows_levels_and_creates_nothing(self):
+        self.make_rule(
+            name="Contract discount",
+            check_discount=True,
+            discount_above=10,
+            partner_category_ids=[Command.set(self.tag_contract.ids)],
+        )
+        self.make_rule(
+            name="Big order",
+            level=2,
+            amount_min=10000,
+            approver_group_id=False,
+            approver_user_ids=[Command.set(self.finance.ids)],
+        )
+        Request = self.env["dist.approval.request"]
+        before = Request.search_count([])
+        wizard = (
+            self.env["dist.approval.simulation"]
+            .with_user(self.dist_manager)
+            .create(
+                {
+                    "document_type": "sale",
+                    "amount": 20000,
+                    "discount": 12,
+                    "partner_category_ids": [Command.set(self.tag_contract_gold.ids)],
+                }
+            )
+        )
+        html = str(wizard.result_html)
+        self.assertIn("2 of 2 rules trigger", html)
+        self.assertIn("Line discount 12% exceeds 10% for Contract partners", html)
+        self.assertIn(self.finance.name, html)
+        wizard.discount = 5
+        wizard.amount = 100
+        self.assertIn("No rule triggers", str(wizard.result_html))
+
+        order = self.make_order(
+            partner=self.contract_customer,
+            lines=[{"product_id": self.product.id, "product_uom_qty": 1, "discount": 15}],
+        )
+        wizard.write({"mode": "document", "sale_order_id": order.id})
+        self.assertIn("1 of 2 rules trigger", str(wizard.result_html))
+        self.assertEqual(Request.search_count([]), before)
+        self.assertFalse(order.approval_state)
+
+
+class ConfirmationQueriesCase(ApprovalMatrixCase):
+    """The matrix costs the same few queries per confirmation, whatever the
+    number of rules and lines: rules load once (cached), facts are computed
+    once per document and only those the rules read.
+
+    Each subclass fixes the number of rules and lines; the counts are exact
+    (warm caches, as in a running server) so that a regression shows.
+    """
+
+    RULES = 50
+    LINES = 10
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        other_tag = cls.env["res.partner.category"].create({"name": "Nobody"})
+        for index in range(cls.RULES):
+            cls.make_rule(
+                name=f"Rule {index}",
+                amount_min=10_000_000 + index,
+                check_discount=True,
+                discount_above=50,
+                check_margin=True,
+                margin_below=1,
+                check_overdue=True,
+                overdue_days_above=365,
+                # Half the rules have a scope the orders are outside of.
+                partner_category_ids=[Command.set(other_tag.ids)] if index % 2 else [],
+            )
+
+    @users("dist_salesman")
+    @warmup
+    def test_confirmation_queries(self):
+        lines = [{"product_id": self.product.id, "product_uom_qty": 1, "discount": 5}] * self.LINES
+        order = self.make_order(user=self.env.user, lines=lines)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        start = self.env.cr.sql_log_count
+        order.action_confirm()
+        self.env.flush_all()
+        queries = self.env.cr.sql_log_count - start
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.approval_state, "not_required" if self.RULES else False)
+        if self.warm:
+            expected = ODOO_CONFIRM_QUERIES[self.LINES] + (MATRIX_QUERIES if self.RULES else 0)
+            self.assertEqual(queries, expected)
+
+
+@tagged("post_install", "-at_install")
+class TestConfirmationQueries50Rules(ConfirmationQueriesCase):
+    RULES = 50
+
+
+@tagged("post_install", "-at_install")
+class TestConfirmationQueries5Rules(ConfirmationQueriesCase):
+    RULES = 5
+
+
+@tagged("post_install", "-at_install")
+class TestConfirmationQueriesNoRule(ConfirmationQueriesCase):
+    RULES = 0
+
+
+@tagged("post_install", "-at_install")
+class TestConfirmationQueries50Rules1Line(ConfirmationQueriesCase):
+    RULES = 50
+    LINES = 1
+
+
+@tagged("post_install", "-at_install")
+class TestConfirmationQueriesNoRule1Line(ConfirmationQueriesCase):
+    RULES = 0
+    LINES = 1
+
+
+# Odoo's own confirmation (no rule), by number of lines, for the salesman.
+ODOO_CONFIRM_QUERIES = {1: 83, 10: 119}
+# What the matrix adds: overdue invoices of the customer (one grouped query)
+# and the partner's tags for the scoped rules.
+MATRIX_QUERIES = 2
