@@ -32,12 +32,23 @@ SIGNED_FACTS = (
 )
 
 
-class _Gate(frozenset):
-    """Context marker: the approval matrix let these (model, id) through.
+class _GateMarker:
+    """Context marker: the approval matrix let the marked documents through.
 
-    RPC clients can only send JSON in a context, never an instance of this
-    class, so the marker cannot be forged from outside.
+    RPC clients can only put JSON in a context, never this object, so the
+    marker cannot be forged from outside. Which documents passed is kept on
+    the cursor; the marker is one shared object so that environments derived
+    from a gated one are reused as usual.
     """
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return "<dist approval gate>"
+
+
+_GATE = _GateMarker()
+_GATE_KEY = "dist_approval_gate"
 
 
 class DistApprovalMixin(models.AbstractModel):
@@ -185,15 +196,18 @@ class DistApprovalMixin(models.AbstractModel):
     # ------------------------------------------------------------------
     def _dist_gate_passed(self):
         """True when the matrix already let every record of self through."""
-        gate = self.env.context.get("dist_approval_gate")
-        return isinstance(gate, _Gate) and all((self._name, rid) in gate for rid in self.ids)
+        if self.env.context.get(_GATE_KEY) is not _GATE:
+            return False
+        passed = self.env.cr.cache.get(_GATE_KEY, ())
+        return all((self._name, rid) in passed for rid in self.ids)
 
     def _dist_with_gate(self):
-        gate = self.env.context.get("dist_approval_gate")
-        passed = {(self._name, rid) for rid in self.ids}
-        if isinstance(gate, _Gate):
-            passed |= gate
-        return self.with_context(dist_approval_gate=_Gate(passed))
+        cr = self.env.cr
+        if _GATE_KEY not in cr.cache:
+            cr.cache[_GATE_KEY] = set()
+            cr.postrollback.add(lambda: cr.cache.pop(_GATE_KEY, None))
+        cr.cache[_GATE_KEY].update((self._name, rid) for rid in self.ids)
+        return self.with_context(**{_GATE_KEY: _GATE})
 
     def _dist_matrix_active(self):
         """Records of self whose company has rules for this document type.
@@ -217,9 +231,9 @@ class DistApprovalMixin(models.AbstractModel):
         if self._dist_gate_passed():
             return self
         active = self._dist_matrix_active()
-        allowed = self - active
         if not active:
-            return allowed
+            return self
+        allowed = self - active
         pending = active.filtered(lambda r: r.approval_state == "pending")
         if pending and raise_if_blocked:
             raise UserError(pending._dist_approval_blocked_message())
@@ -241,7 +255,9 @@ class DistApprovalMixin(models.AbstractModel):
             for record in triggered_records:
                 triggered, facts = evaluation[record.id]
                 record._dist_approval_request(triggered, facts, signatures[record.id])
-        return allowed
+        # Set operations drop the prefetch set: give it back, so that the
+        # confirmation that follows reads its data for all records at once.
+        return allowed.with_prefetch(self._prefetch_ids)
 
     def _dist_approval_set_state(self, state):
         self._dist_with_gate().sudo().write({"approval_state": state})
@@ -254,7 +270,9 @@ class DistApprovalMixin(models.AbstractModel):
         return self.env["dist.approval.rule"]._dist_evaluate(
             self._dist_approval_type,
             {record.id: record._dist_approval_company() for record in self},
-            lambda ids, needed: self.browse(ids)._dist_approval_facts(needed),
+            lambda ids, needed: (
+                self.browse(ids).with_prefetch(self._prefetch_ids)._dist_approval_facts(needed)
+            ),
         )
 
     def _dist_approval_signatures(self):

@@ -1,0 +1,54 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import Command
+from odoo.tests import HttpCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestApprovalTour(HttpCase):
+    """A salesman's discounted order waits; an approver clears it from My Approvals."""
+
+    def test_discount_approval_journey(self):
+        salesman = new_test_user(
+            self.env, "tour_salesman", groups="base.group_user,sales_team.group_sale_salesman"
+        )
+        approver = new_test_user(
+            self.env, "tour_approver", groups="base.group_user,sales_team.group_sale_manager"
+        )
+        self.env["dist.approval.rule"].create(
+            {
+                "name": "Discount above 15%",
+                "document_type": "sale",
+                "level": 1,
+                "check_discount": True,
+                "discount_above": 15,
+                "approver_group_id": self.env.ref("sales_team.group_sale_manager").id,
+                "sla_hours": 24,
+            }
+        )
+        product = self.env["product.product"].create(
+            {"name": "Tour Widget", "type": "consu", "list_price": 100, "standard_price": 40}
+        )
+        customer = self.env["res.partner"].create({"name": "Tour Customer"})
+        order = (
+            self.env["sale.order"]
+            .with_user(salesman)
+            .create(
+                {
+                    "partner_id": customer.id,
+                    "order_line": [
+                        Command.create(
+                            {"product_id": product.id, "product_uom_qty": 3, "discount": 20}
+                        )
+                    ],
+                }
+            )
+        )
+
+        self.start_tour("/odoo/sales", "dist_approval_salesman_tour", login=salesman.login)
+        self.assertEqual(order.state, "draft")
+        self.assertEqual(order.approval_state, "pending")
+        self.assertEqual(order.approval_request_ids.requested_by, salesman)
+
+        self.start_tour("/odoo", "dist_approval_approver_tour", login=approver.login)
+        self.assertEqual(order.approval_request_ids.decided_by, approver)
+        self.assertEqual(order.state, "sale")
