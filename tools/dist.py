@@ -342,6 +342,8 @@ def cmd_run(opts):
             pg.drop_db(opts.db)
             say(f"creating database {opts.db} with demo data and {', '.join(ADDONS)}")
             install(conf, opts.db, ADDONS, demo=True)
+        elif opts.update:
+            odoo(conf, "-d", opts.db, "-u", opts.update, "--stop-after-init", "--log-level=warn")
         say(f"serving http://127.0.0.1:{opts.port} (login admin / password admin); Ctrl-C stops")
         with contextlib.suppress(KeyboardInterrupt):
             odoo(conf, "-d", opts.db, check=False)
@@ -452,6 +454,7 @@ def main(argv=None):
     run.add_argument("--db", default="dist_demo")
     run.add_argument("--port", type=int, default=8069)
     run.add_argument("--reset", action="store_true", help="recreate the demo database")
+    run.add_argument("-u", "--update", help="modules to update before serving")
     run.set_defaults(func=cmd_run)
 
     test = sub.add_parser("test", help="run the test suite on a fresh database")

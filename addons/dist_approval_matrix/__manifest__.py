@@ -36,6 +36,7 @@
     ],
     "demo": [
         "demo/dist_approval_rule_demo.xml",
+        "demo/sale_order_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -61,7 +61,7 @@ class AccountMove(models.Model):
         self.ensure_one()
         move = self.sudo()
         partner = move.commercial_partner_id.with_company(move.company_id)
-        money = self.env["dist.approval.rule"].with_company(move.company_id)._dist_format_money
+        money = move._dist_money_formatter()
         overdue = self._dist_overdue_facts({move.id: partner}, {move.id: move.company_id})
         return [
             (self.env._("Credit note (company currency)"), money(abs(move.amount_untaxed_signed))),

@@ -7,6 +7,7 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import formatLang
 
 APPROVAL_STATES = [
     ("not_required", "Not Required"),
@@ -122,6 +123,11 @@ class DistApprovalMixin(models.AbstractModel):
     def _dist_approval_is_open(self):
         """Whether the held action is still to be done."""
         raise NotImplementedError
+
+    def _dist_money_formatter(self):
+        """A function formatting amounts in the document's company currency."""
+        currency = self._dist_approval_company().currency_id
+        return lambda amount: formatLang(self.env, amount or 0.0, currency_obj=currency)
 
     def _dist_has_chatter(self):
         return "message_ids" in self._fields

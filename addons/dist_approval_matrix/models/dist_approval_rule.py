@@ -53,7 +53,7 @@ class DistApprovalRule(models.Model):
 
     name = fields.Char(required=True, translate=True)
     active = fields.Boolean(default=True)
-    sequence = fields.Integer(default=10)
+    sequence = fields.Integer(default=10, aggregator=None)
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
@@ -62,6 +62,7 @@ class DistApprovalRule(models.Model):
     level = fields.Integer(
         default=1,
         required=True,
+        aggregator=None,
         help="Levels are approved in ascending order: level 2 is asked only "
         "once every triggered level 1 rule is approved.",
     )
@@ -84,23 +85,25 @@ class DistApprovalRule(models.Model):
     # Thresholds: all that are set must hold.
     amount_min = fields.Monetary(
         "Amount From",
+        aggregator=None,
         currency_field="currency_id",
         help="Untaxed amount in company currency, at or above which the rule "
         "applies. Zero: no lower bound.",
     )
     amount_max = fields.Monetary(
         "Amount Up To",
+        aggregator=None,
         currency_field="currency_id",
         help="Untaxed amount in company currency, at or below which the rule "
         "applies. Zero: no upper bound.",
     )
     check_discount = fields.Boolean()
     discount_above = fields.Float(
-        "Discount Above (%)", help="Triggers when any line discount is above this."
+        "Discount Above (%)", aggregator=None, help="Triggers when any line discount is above this."
     )
     check_margin = fields.Boolean()
     margin_below = fields.Float(
-        "Margin Below (%)", help="Triggers when the order margin is below this."
+        "Margin Below (%)", aggregator=None, help="Triggers when the order margin is below this."
     )
     credit_limit_exceeded = fields.Boolean(
         help="Triggers when receivable + amount to invoice + this document "
@@ -110,11 +113,13 @@ class DistApprovalRule(models.Model):
     check_overdue = fields.Boolean("Check Overdue Invoices")
     overdue_days_above = fields.Integer(
         "Overdue More Than (days)",
+        aggregator=None,
         help="Triggers when the customer has an open invoice overdue by more "
         "than this number of days.",
     )
     check_adjustment = fields.Boolean("Check Adjustment Value")
     adjustment_value_above = fields.Monetary(
+        aggregator=None,
         currency_field="currency_id",
         help="Inventory adjustments: absolute value (quantity difference x "
         "cost) above which the rule triggers.",
@@ -131,6 +136,7 @@ class DistApprovalRule(models.Model):
         domain=[("share", "=", False)],
     )
     approvals_required = fields.Integer(
+        aggregator=None,
         default=1,
         help="Number of distinct approvers (among the group members and the "
         "named users) needed to approve this level.",
@@ -140,17 +146,46 @@ class DistApprovalRule(models.Model):
         help="Allow a person who approved another level of the same document "
         "to approve this one as well.",
     )
-    sla_hours = fields.Float("SLA (hours)", help="Zero: no deadline.")
+    sla_hours = fields.Float("SLA (hours)", aggregator=None, help="Zero: no deadline.")
     escalation_user_id = fields.Many2one(
         "res.users", domain=[("share", "=", False)], string="Escalate To"
     )
     note = fields.Text("Instructions", translate=True)
+    scope_summary = fields.Char("Scope", compute="_compute_summaries")
+    condition_summary = fields.Char("Conditions", compute="_compute_summaries")
     request_count = fields.Integer(compute="_compute_request_count")
 
     _level_positive = models.Constraint("CHECK(level >= 1)", "The level must be 1 or more.")
     _approvals_required_positive = models.Constraint(
         "CHECK(approvals_required >= 1)", "At least one approval is required."
     )
+
+    @api.depends(
+        "warehouse_ids", "team_ids", "partner_category_ids", "product_category_ids",
+        "amount_min", "amount_max", "check_discount", "discount_above", "check_margin",
+        "margin_below", "credit_limit_exceeded", "check_overdue", "overdue_days_above",
+        "check_adjustment", "adjustment_value_above",
+    )  # fmt: skip
+    def _compute_summaries(self):
+        for rule in self:
+            rule.scope_summary = rule._dist_scope_text().strip() or self.env._("Any")
+            money = rule._dist_format_money
+            parts = []
+            if rule.amount_min:
+                parts.append(f"≥ {money(rule.amount_min)}")
+            if rule.amount_max:
+                parts.append(f"≤ {money(rule.amount_max)}")
+            if rule.check_discount:
+                parts.append(self.env._("discount > %s%%", _pct(rule.discount_above)))
+            if rule.check_margin:
+                parts.append(self.env._("margin < %s%%", _pct(rule.margin_below)))
+            if rule.credit_limit_exceeded:
+                parts.append(self.env._("over credit limit"))
+            if rule.check_overdue:
+                parts.append(self.env._("overdue > %s days", rule.overdue_days_above))
+            if rule.check_adjustment:
+                parts.append(self.env._("adjustment > %s", money(rule.adjustment_value_above)))
+            rule.condition_summary = "; ".join(parts) or self.env._("Always")
 
     def _compute_request_count(self):
         counts = dict(

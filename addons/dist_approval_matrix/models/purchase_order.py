@@ -65,7 +65,7 @@ class PurchaseOrder(models.Model):
     def _dist_approval_live_facts(self):
         self.ensure_one()
         order = self.sudo()
-        money = self.env["dist.approval.rule"].with_company(order.company_id)._dist_format_money
+        money = order._dist_money_formatter()
         rows = [
             (
                 self.env._("Untaxed amount (company currency)"),

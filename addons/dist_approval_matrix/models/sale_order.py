@@ -82,7 +82,7 @@ class SaleOrder(models.Model):
         self.ensure_one()
         order = self.sudo()
         partner = order.partner_id.commercial_partner_id.with_company(order.company_id)
-        money = self.env["dist.approval.rule"].with_company(order.company_id)._dist_format_money
+        money = order._dist_money_formatter()
         overdue = self._dist_overdue_facts({order.id: partner}, {order.id: order.company_id})
         rows = [
             (

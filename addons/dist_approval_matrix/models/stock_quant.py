@@ -53,7 +53,7 @@ class StockQuant(models.Model):
     def _dist_approval_live_facts(self):
         self.ensure_one()
         quant = self.sudo()
-        money = self.env["dist.approval.rule"].with_company(quant.company_id)._dist_format_money
+        money = quant._dist_money_formatter()
         cost = quant.product_id.with_company(quant.company_id).standard_price
         difference = quant.inventory_quantity - quant.quantity
         return [
