@@ -306,8 +306,8 @@ class DistApprovalMixin(models.AbstractModel):
                 ).mapped("reason")
             lines.append(f"{record.display_name}: {'; '.join(reasons)}")
         return self.env._(
-            "These documents need approval first; confirm them from their form "
-            "so that the approvers are asked:\n%(lines)s",
+            "These documents need approval first: use their own button (Confirm, "
+            "Post, Apply) so that the approvers are asked.\n%(lines)s",
             lines="\n".join(lines),
         )
 

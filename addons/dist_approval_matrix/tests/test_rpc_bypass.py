@@ -1,0 +1,86 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import Command
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
+
+
+@tagged("post_install", "-at_install")
+class TestRpcBypass(HttpCase):
+    """A salesman logged in to the web client tries every way around the gate."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.salesman = new_test_user(
+            cls.env, "rpc_salesman", groups="base.group_user,sales_team.group_sale_salesman"
+        )
+        cls.env["dist.approval.rule"].create(
+            {
+                "name": "Discount above 10%",
+                "document_type": "sale",
+                "level": 1,
+                "check_discount": True,
+                "discount_above": 10,
+                "approver_group_id": cls.env.ref("sales_team.group_sale_manager").id,
+            }
+        )
+        product = cls.env["product.product"].create({"name": "RPC widget", "list_price": 10})
+        customer = cls.env["res.partner"].create({"name": "RPC customer"})
+        cls.order = (
+            cls.env["sale.order"]
+            .with_user(cls.salesman)
+            .create(
+                {
+                    "partner_id": customer.id,
+                    "order_line": [
+                        Command.create(
+                            {"product_id": product.id, "product_uom_qty": 1, "discount": 40}
+                        )
+                    ],
+                }
+            )
+        )
+
+    def call(self, model, method, args, kwargs=None):
+        return self.make_jsonrpc_request(
+            "/web/dataset/call_kw",
+            {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
+        )
+
+    def test_salesman_rpc_cannot_skip_approval(self):
+        self.authenticate(self.salesman.login, self.salesman.login)
+        order_id = self.order.id
+        attempts = [
+            ("sale.order", "write", [[order_id], {"state": "sale"}], {}),
+            ("sale.order", "write", [[order_id], {"approval_state": "approved"}], {}),
+            ("sale.order", "_dist_with_gate", [[order_id]], {}),
+            ("sale.order", "_action_confirm", [[order_id]], {}),
+        ]
+        for model, method, args, kwargs in attempts:
+            with self.subTest(method=method, args=args), self.assertRaises(JsonRpcException):
+                self.call(model, method, args, kwargs)
+
+        # A forged context cannot carry the gate's marker: the order is held.
+        result = self.call(
+            "sale.order",
+            "action_confirm",
+            [[order_id]],
+            {"context": {"dist_approval_gate": True}},
+        )
+        self.assertEqual(result["tag"], "display_notification")
+        self.order.invalidate_recordset()
+        self.assertEqual((self.order.state, self.order.approval_state), ("draft", "pending"))
+
+        request = self.order.approval_request_ids
+        for method, args in (
+            ("action_approve", [request.ids]),
+            ("action_override", [request.ids, "I say so"]),
+            ("write", [request.ids, {"state": "approved"}]),
+            ("unlink", [request.ids]),
+        ):
+            with self.subTest(method=method), self.assertRaises(JsonRpcException):
+                self.call("dist.approval.request", method, args)
+        request.invalidate_recordset()
+        self.assertEqual(request.state, "pending")
+        self.order.invalidate_recordset()
+        self.assertEqual(self.order.state, "draft")
