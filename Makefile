@@ -4,12 +4,12 @@
 PYTHON ?= python3
 ARGS ?=
 
-.PHONY: help run test test-core bench lint format stop clean
+.PHONY: help run test test-core test-odoo-core bench lint format stop clean
 
 help:
 	@echo "make run        serve the demo database on http://127.0.0.1:8069 (admin/admin)"
 	@echo "make test       fresh database, all addon and suite tests, browser tours"
-	@echo "make test-core  Odoo's own sale_stock and purchase_stock tests with the suite installed"
+	@echo "make test-odoo-core  Odoo's own sale_stock and purchase_stock tests, without then with the suite"
 	@echo "make bench      benchmarks (tests/benchmarks), ratios against Odoo's own path"
 	@echo "make lint       ruff, ruff format --check and pylint-odoo"
 	@echo "make stop       stop the PostgreSQL clusters this checkout started"
@@ -20,7 +20,7 @@ run:
 test:
 	$(PYTHON) tools/dist.py test $(ARGS)
 
-test-core:
+test-core test-odoo-core:
 	$(PYTHON) tools/dist.py test-core $(ARGS)
 
 bench:

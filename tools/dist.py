@@ -25,6 +25,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -169,7 +170,7 @@ class Database:
         shared = "\n".join(
             line for line in shared.splitlines() if line.split("=")[0].strip() not in RUN_OPTIONS
         )
-        conf = self.base / "odoo.conf"
+        conf = self.base / f"odoo-{db}.conf"
         self.base.mkdir(parents=True, exist_ok=True)
         conf.write_text(
             "[options]\n"
@@ -391,37 +392,70 @@ def cmd_test(opts):
 
 
 def cmd_test_core(opts):
-    """Odoo's own tests with every Distribution Control addon installed.
+    """Odoo's own tests, with and without the suite: the suite may break none.
 
-    The tests run under pytest-odoo on a registry where all our addons are
+    The tests run under pytest-odoo, on a registry where every module is
     loaded, so at_install tests also see our overrides (Odoo's own runner
-    would run them before our modules are loaded).
+    runs them before the modules that depend on theirs are loaded). A few of
+    Odoo's tests fail under pytest-odoo whatever is installed, so the same
+    tests first run on a database with Odoo's modules only; the suite fails
+    the command only for tests that pass there and fail with it. Browser
+    tours of Odoo's modules are not part of this check.
     """
     check_odoo()
     check_python_packages("pytest_odoo")
     modules = opts.modules.split(",")
-    db = "dist_core"
     with cluster("core", keep=opts.keep) as pg:
-        conf = pg.write_conf(db, opts.port)
-        pg.drop_db(db)
-        install(conf, db, ADDONS + modules, demo=False)
-        probe = (
-            "import sys; from odoo.tools import config; "
-            "config.parse_config(['-c', sys.argv[1]]); "
-            "from odoo.modules.module import get_module_path, initialize_sys_path; "
-            "initialize_sys_path(); "
-            "print('\\n'.join(get_module_path(m) for m in sys.argv[2:]))"
-        )
-        res = subprocess.run(
-            [sys.executable, "-c", probe, str(conf), *modules],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd="/",
-        )
-        paths = [str(Path(p) / "tests") for p in res.stdout.split()]
-        rc = _pytest(conf, db, paths, opts.pytest_args, http=False)
-    return rc
+        results = {}
+        for db, installed in (("dist_core_base", modules), ("dist_core", ADDONS + modules)):
+            conf = pg.write_conf(db, opts.port)
+            pg.drop_db(db)
+            install(conf, db, installed, demo=False)
+            report = pg.base / f"{db}.xml"
+            _pytest(conf, db, _module_test_paths(conf, modules),
+                    ["-q", f"--junitxml={report}", *opts.pytest_args], http=False)  # fmt: skip
+            results[db] = _junit_failures(report)
+    base, suite = results["dist_core_base"], results["dist_core"]
+    regressions = sorted(set(suite["failed"]) - set(base["failed"]))
+    say(
+        f"Odoo's tests without the suite: {base['total']} run, {len(base['failed'])} failing "
+        f"whatever is installed; with the suite: {suite['total']} run, "
+        f"{len(suite['failed'])} failing."
+    )
+    for test in sorted(base["failed"]):
+        say(f"  fails without the suite too (not counted): {test}")
+    if suite["total"] < base["total"] or regressions:
+        for test in regressions:
+            say(f"  REGRESSION with the suite installed: {test}")
+        return 1
+    say("no regression: the suite changes nothing these tests see")
+    return 0
+
+
+def _module_test_paths(conf, modules):
+    probe = (
+        "import sys; from odoo.tools import config; "
+        "config.parse_config(['-c', sys.argv[1]]); "
+        "from odoo.modules.module import get_module_path, initialize_sys_path; "
+        "initialize_sys_path(); "
+        "print('\\n'.join(get_module_path(m) for m in sys.argv[2:]))"
+    )
+    res = subprocess.run(
+        [sys.executable, "-c", probe, str(conf), *modules],
+        capture_output=True, text=True, check=True, cwd="/",
+    )  # fmt: skip
+    return [str(Path(p) / "tests") for p in res.stdout.split()]
+
+
+def _junit_failures(report):
+    failed, total = [], 0
+    for case in ET.parse(report).iter("testcase"):
+        if case.find("skipped") is not None:
+            continue
+        total += 1
+        if case.find("failure") is not None or case.find("error") is not None:
+            failed.append(f"{case.get('classname')}.{case.get('name')}")
+    return {"failed": failed, "total": total}
 
 
 def cmd_bench(opts):
