@@ -1,5 +1,6 @@
 from . import dist_approval_rule
 from . import dist_approval_mixin
+from . import dist_approval_line_mixin
 from . import dist_approval_request
 from . import dist_approval_vote
 from . import dist_approval_delegation

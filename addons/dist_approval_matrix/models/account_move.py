@@ -1,8 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, models
 
-WATCHED_FIELDS = {"partner_id", "invoice_line_ids", "line_ids", "currency_id", "team_id"}
-
 
 class AccountMove(models.Model):
     """Customer credit notes: posting waits for the matrix when rules apply."""
@@ -10,6 +8,10 @@ class AccountMove(models.Model):
     _name = "account.move"
     _inherit = ["account.move", "dist.approval.mixin"]
     _dist_approval_type = "refund"
+    _dist_approval_done_state = "posted"
+    _dist_approval_watched_fields = frozenset(
+        {"partner_id", "invoice_line_ids", "line_ids", "currency_id", "team_id"}
+    )
 
     def _dist_matrix_active(self):
         return super()._dist_matrix_active().filtered(lambda m: m.move_type == "out_refund")
@@ -24,25 +26,12 @@ class AccountMove(models.Model):
             )
         facts = {}
         for move in self:
-            partner = move.commercial_partner_id
             lines = move.invoice_line_ids.filtered(lambda line: line.display_type == "product")
-            values = {}
-            if "partner" in needed:
-                values["partner"] = partner.id
-            if "currency" in needed:
-                values["currency"] = move.currency_id.name
-            if "team" in needed:
-                values["team"] = move.team_id.id
-            if "partner_categories" in needed:
-                values["partner_categories"] = self._dist_ancestor_ids(
-                    move.partner_id.category_id | partner.category_id
-                )
-            if "product_categories" in needed:
-                values["product_categories"] = self._dist_ancestor_ids(lines.product_id.categ_id)
+            values = self._dist_document_facts(
+                needed, move.partner_id, lines, move.currency_id, team=move.team_id
+            )
             if "amount" in needed:
                 values["amount"] = abs(move.amount_untaxed_signed)
-            if "discount" in needed:
-                values["discount"] = max(lines.mapped("discount") or [0.0])
             if "overdue" in needed:
                 values["overdue"] = overdue[move.id]
             facts[move.id] = values
@@ -86,32 +75,18 @@ class AccountMove(models.Model):
         refunds = self._dist_matrix_active().filtered(lambda m: m.state == "draft")
         if not refunds:
             return super().action_post()
-        allowed = refunds._dist_approval_gate()
-        held = refunds - allowed
-        result = False
-        if self - held:
-            result = super(AccountMove, (self - held)._dist_with_gate()).action_post()
-        if held:
-            return self._dist_held_notification(held)
-        return result
+        return self._dist_run_gated(refunds, lambda moves: super(AccountMove, moves).action_post())  # noqa: UP008
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             self._dist_check_protected_write(vals)
         moves = super().create(vals_list)
-        posted = moves.filtered(lambda m: m.state == "posted")
-        if posted and not posted._dist_gate_passed():
-            posted._dist_matrix_active()._dist_approval_gate(raise_if_blocked=True)
+        moves._dist_guard_created()
         return moves
 
     def write(self, vals):
-        self._dist_check_protected_write(vals)
-        if vals.get("state") == "posted" and not self._dist_gate_passed():
-            self._dist_matrix_active().filtered(lambda m: m.state == "draft")._dist_approval_gate(
-                raise_if_blocked=True
-            )
+        self._dist_guard_write(vals)
         res = super().write(vals)
-        if WATCHED_FIELDS & set(vals) and not self._dist_gate_passed():
-            self._dist_approval_recheck()
+        self._dist_after_write(vals)
         return res

@@ -63,7 +63,11 @@ class DistApprovalMixin(models.AbstractModel):
 
     _name = "dist.approval.mixin"
     _description = "Approval Matrix Document"
+    # The rules' document type, the state the held action leads to (guarded
+    # against raw writes and imports) and the fields that carry facts.
     _dist_approval_type = None
+    _dist_approval_done_state = None
+    _dist_approval_watched_fields = frozenset()
 
     approval_state = fields.Selection(
         APPROVAL_STATES,
@@ -146,6 +150,30 @@ class DistApprovalMixin(models.AbstractModel):
                 if part
             }
         )
+
+    @api.model
+    def _dist_document_facts(self, needed, partner, lines, currency=None, warehouse=None,
+                             team=None):  # fmt: skip
+        """The facts commercial documents share: parties, scope, discount."""
+        commercial = partner.commercial_partner_id
+        values = {}
+        if "partner" in needed:
+            values["partner"] = commercial.id
+        if "currency" in needed:
+            values["currency"] = currency.name
+        if "warehouse" in needed:
+            values["warehouse"] = warehouse.id
+        if "team" in needed:
+            values["team"] = team.id
+        if "partner_categories" in needed:
+            values["partner_categories"] = self._dist_ancestor_ids(
+                partner.category_id | commercial.category_id
+            )
+        if "product_categories" in needed:
+            values["product_categories"] = self._dist_ancestor_ids(lines.product_id.categ_id)
+        if "discount" in needed:
+            values["discount"] = max(lines.mapped("discount") or [0.0])
+        return values
 
     @api.model
     def _dist_overdue_facts(self, partners_by_record, company_by_record):
@@ -457,8 +485,43 @@ class DistApprovalMixin(models.AbstractModel):
             )
 
     # ------------------------------------------------------------------
-    # Guard of the protected fields
+    # Guards: every path into the held action goes through the gate
     # ------------------------------------------------------------------
+    def _dist_run_gated(self, candidates, action):
+        """Run ``action(records)`` on self but the candidates the matrix holds.
+
+        The held ones get their approval requests; the user is told, unless
+        the action opened a wizard, which they must see.
+        """
+        allowed = candidates._dist_approval_gate()
+        held = candidates - allowed
+        rest = (self - held).with_prefetch(self._prefetch_ids)
+        result = action(rest._dist_with_gate()) if rest else True
+        if held and not (
+            isinstance(result, dict) and result.get("type") == "ir.actions.act_window"
+        ):
+            return self._dist_held_notification(held)
+        return True if result is None else result
+
+    def _dist_guard_created(self):
+        """Documents created directly in the done state (imports, RPC) pass the gate."""
+        done = self._dist_approval_done_state
+        created_done = self.filtered(lambda r: r.state == done) if done else self.browse()
+        if created_done:
+            created_done._dist_approval_gate(raise_if_blocked=True)
+
+    def _dist_guard_write(self, vals):
+        """Before a write: no raw write of the approval fields or into the done state."""
+        self._dist_check_protected_write(vals)
+        done = self._dist_approval_done_state
+        if done and vals.get("state") == done and not self._dist_gate_passed():
+            self.filtered(lambda r: r.state != done)._dist_approval_gate(raise_if_blocked=True)
+
+    def _dist_after_write(self, vals):
+        """After a write that may touch the facts, cancel approvals that no longer hold."""
+        if self._dist_approval_watched_fields & set(vals) and not self._dist_gate_passed():
+            self._dist_approval_recheck()
+
     def _dist_check_protected_write(self, vals):
         protected = {"approval_state", "dist_approval_signature"} & set(vals)
         if protected and not self._dist_gate_passed():

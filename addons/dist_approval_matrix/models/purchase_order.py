@@ -2,8 +2,6 @@
 from odoo import api, models
 from odoo.exceptions import UserError
 
-WATCHED_FIELDS = {"partner_id", "order_line", "currency_id", "picking_type_id", "company_id"}
-
 
 class PurchaseOrder(models.Model):
     """Purchase orders: the matrix replaces Odoo's two-step validation.
@@ -15,6 +13,10 @@ class PurchaseOrder(models.Model):
     _name = "purchase.order"
     _inherit = ["purchase.order", "dist.approval.mixin"]
     _dist_approval_type = "purchase"
+    _dist_approval_done_state = "purchase"
+    _dist_approval_watched_fields = frozenset(
+        {"partner_id", "order_line", "currency_id", "picking_type_id", "company_id"}
+    )
 
     # ------------------------------------------------------------------
     # Facts
@@ -22,27 +24,15 @@ class PurchaseOrder(models.Model):
     def _dist_approval_facts(self, needed):
         facts = {}
         for order in self:
-            partner = order.partner_id.commercial_partner_id
             lines = order.order_line.filtered(lambda line: not line.display_type)
-            values = {}
-            if "partner" in needed:
-                values["partner"] = partner.id
-            if "currency" in needed:
-                values["currency"] = order.currency_id.name
-            if "warehouse" in needed:
-                values["warehouse"] = order.picking_type_id.warehouse_id.id
-            if "partner_categories" in needed:
-                values["partner_categories"] = self._dist_ancestor_ids(
-                    order.partner_id.category_id | partner.category_id
-                )
-            if "product_categories" in needed:
-                values["product_categories"] = self._dist_ancestor_ids(lines.product_id.categ_id)
+            values = self._dist_document_facts(
+                needed, order.partner_id, lines, order.currency_id,
+                order.picking_type_id.warehouse_id,
+            )  # fmt: skip
             if "amount" in needed:
                 values["amount"] = order.company_id.currency_id.round(
                     order.amount_untaxed / (order.currency_rate or 1.0)
                 )
-            if "discount" in needed:
-                values["discount"] = max(lines.mapped("discount") or [0.0])
             facts[order.id] = values
         return facts
 
@@ -107,15 +97,18 @@ class PurchaseOrder(models.Model):
             error = order._confirmation_error_message()
             if error:
                 raise UserError(error)
-        allowed = active._dist_approval_gate()
-        held = active - allowed
-        for order in held:
+
+        result = self._dist_run_gated(
+            active,
+            lambda orders: super(PurchaseOrder, orders).button_confirm(),  # noqa: UP008
+        )
+        # Held orders wait in Odoo's own "To Approve" state.
+        for order in active.filtered(
+            lambda o: o.approval_state == "pending" and o.state != "to approve"
+        ):
             order.order_line._validate_analytic_distribution()
             order._add_supplier_to_product()
             order.write({"state": "to approve"})
-        result = super(PurchaseOrder, (self - held)._dist_with_gate()).button_confirm()
-        if held:
-            return self._dist_held_notification(held)
         return result
 
     def button_approve(self, force=False):
@@ -133,32 +126,21 @@ class PurchaseOrder(models.Model):
                     orders=", ".join(pending.mapped("display_name")),
                 )
             )
-        allowed = active._dist_approval_gate()
-        held = active - allowed
-        result = super(PurchaseOrder, ((self - active) | allowed)._dist_with_gate()).button_approve(
-            force=force
+        return self._dist_run_gated(
+            active,
+            lambda orders: super(PurchaseOrder, orders).button_approve(force=force),  # noqa: UP008
         )
-        if held:
-            return self._dist_held_notification(held)
-        return result
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             self._dist_check_protected_write(vals)
         orders = super().create(vals_list)
-        confirmed = orders.filtered(lambda o: o.state == "purchase")
-        if confirmed:
-            confirmed._dist_approval_gate(raise_if_blocked=True)
+        orders._dist_guard_created()
         return orders
 
     def write(self, vals):
-        self._dist_check_protected_write(vals)
-        if vals.get("state") == "purchase" and not self._dist_gate_passed():
-            self.filtered(lambda o: o.state != "purchase")._dist_approval_gate(
-                raise_if_blocked=True
-            )
+        self._dist_guard_write(vals)
         res = super().write(vals)
-        if WATCHED_FIELDS & set(vals) and not self._dist_gate_passed():
-            self._dist_approval_recheck()
+        self._dist_after_write(vals)
         return res

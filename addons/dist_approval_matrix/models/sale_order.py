@@ -2,23 +2,16 @@
 from odoo import api, models
 from odoo.exceptions import UserError
 
-# Order fields whose change may alter the facts the matrix evaluated.
-WATCHED_FIELDS = {
-    "partner_id",
-    "order_line",
-    "currency_id",
-    "pricelist_id",
-    "warehouse_id",
-    "team_id",
-    "company_id",
-    "date_order",
-}
-
 
 class SaleOrder(models.Model):
     _name = "sale.order"
     _inherit = ["sale.order", "dist.approval.mixin"]
     _dist_approval_type = "sale"
+    _dist_approval_done_state = "sale"
+    _dist_approval_watched_fields = frozenset(
+        {"partner_id", "order_line", "currency_id", "pricelist_id", "warehouse_id", "team_id",
+         "company_id", "date_order"}
+    )  # fmt: skip
 
     # ------------------------------------------------------------------
     # Facts
@@ -34,25 +27,16 @@ class SaleOrder(models.Model):
             partner = order.partner_id.commercial_partner_id
             lines = order.order_line.filtered(lambda line: not line.display_type)
             rate = order.currency_rate or 1.0
-            values = {}
-            if "partner" in needed:
-                values["partner"] = partner.id
-            if "currency" in needed:
-                values["currency"] = order.currency_id.name
-            if "warehouse" in needed:
-                values["warehouse"] = order.warehouse_id.id
-            if "team" in needed:
-                values["team"] = order.team_id.id
-            if "partner_categories" in needed:
-                values["partner_categories"] = self._dist_ancestor_ids(
-                    order.partner_id.category_id | partner.category_id
-                )
-            if "product_categories" in needed:
-                values["product_categories"] = self._dist_ancestor_ids(lines.product_id.categ_id)
+            values = self._dist_document_facts(
+                needed,
+                order.partner_id,
+                lines,
+                order.currency_id,
+                order.warehouse_id,
+                order.team_id,
+            )
             if "amount" in needed:
                 values["amount"] = order.company_id.currency_id.round(order.amount_untaxed / rate)
-            if "discount" in needed:
-                values["discount"] = max(lines.mapped("discount") or [0.0])
             if "margin" in needed:
                 values["margin"] = round(order.margin_percent * 100.0, 2)
             if "credit" in needed:
@@ -128,30 +112,18 @@ class SaleOrder(models.Model):
             error = order._confirmation_error_message()
             if error:
                 raise UserError(error)
-        allowed = self._dist_approval_gate()
-        held = self - allowed
-        result = True
-        if allowed:
-            result = super(SaleOrder, allowed._dist_with_gate()).action_confirm()
-        if held:
-            return self._dist_held_notification(held)
-        return result
+        return self._dist_run_gated(self, lambda orders: super(SaleOrder, orders).action_confirm())  # noqa: UP008
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             self._dist_check_protected_write(vals)
         orders = super().create(vals_list)
-        confirmed = orders.filtered(lambda o: o.state == "sale")
-        if confirmed:
-            confirmed._dist_approval_gate(raise_if_blocked=True)
+        orders._dist_guard_created()
         return orders
 
     def write(self, vals):
-        self._dist_check_protected_write(vals)
-        if vals.get("state") == "sale" and not self._dist_gate_passed():
-            self.filtered(lambda o: o.state != "sale")._dist_approval_gate(raise_if_blocked=True)
+        self._dist_guard_write(vals)
         res = super().write(vals)
-        if WATCHED_FIELDS & set(vals) and not self._dist_gate_passed():
-            self._dist_approval_recheck()
+        self._dist_after_write(vals)
         return res

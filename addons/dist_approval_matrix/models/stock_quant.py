@@ -8,6 +8,7 @@ class StockQuant(models.Model):
     _name = "stock.quant"
     _inherit = ["stock.quant", "dist.approval.mixin"]
     _dist_approval_type = "inventory"
+    _dist_approval_watched_fields = frozenset({"inventory_quantity"})
 
     # ------------------------------------------------------------------
     # Facts
@@ -74,18 +75,10 @@ class StockQuant(models.Model):
         active = self._dist_matrix_active()
         if not active:
             return super().action_apply_inventory(date=date)
-        allowed = active._dist_approval_gate()
-        held = active - allowed
-        result = True
-        if self - held:
-            result = super(StockQuant, (self - held)._dist_with_gate()).action_apply_inventory(
-                date=date
-            )
-        if held:
-            if isinstance(result, dict):
-                return result
-            return self._dist_held_notification(held)
-        return result if result is not None else True
+        return self._dist_run_gated(
+            active,
+            lambda quants: super(StockQuant, quants).action_apply_inventory(date=date),  # noqa: UP008
+        )
 
     def _apply_inventory(self, date=None):
         if not self._dist_gate_passed():
@@ -93,8 +86,7 @@ class StockQuant(models.Model):
         return super()._apply_inventory(date=date)
 
     def write(self, vals):
-        self._dist_check_protected_write(vals)
+        self._dist_guard_write(vals)
         res = super().write(vals)
-        if "inventory_quantity" in vals and not self._dist_gate_passed():
-            self._dist_approval_recheck()
+        self._dist_after_write(vals)
         return res
