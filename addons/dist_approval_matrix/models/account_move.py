@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, models
+from odoo import models
 
 
 class AccountMove(models.Model):
@@ -76,17 +76,3 @@ class AccountMove(models.Model):
         if not refunds:
             return super().action_post()
         return self._dist_run_gated(refunds, lambda moves: super(AccountMove, moves).action_post())  # noqa: UP008
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            self._dist_check_protected_write(vals)
-        moves = super().create(vals_list)
-        moves._dist_guard_created()
-        return moves
-
-    def write(self, vals):
-        self._dist_guard_write(vals)
-        res = super().write(vals)
-        self._dist_after_write(vals)
-        return res

@@ -503,6 +503,20 @@ class DistApprovalMixin(models.AbstractModel):
             return self._dist_held_notification(held)
         return True if result is None else result
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._dist_check_protected_write(vals)
+        records = super().create(vals_list)
+        records._dist_guard_created()
+        return records
+
+    def write(self, vals):
+        self._dist_guard_write(vals)
+        res = super().write(vals)
+        self._dist_after_write(vals)
+        return res
+
     def _dist_guard_created(self):
         """Documents created directly in the done state (imports, RPC) pass the gate."""
         done = self._dist_approval_done_state

@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, models
+from odoo import models
 from odoo.exceptions import UserError
 
 
@@ -130,17 +130,3 @@ class PurchaseOrder(models.Model):
             active,
             lambda orders: super(PurchaseOrder, orders).button_approve(force=force),  # noqa: UP008
         )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            self._dist_check_protected_write(vals)
-        orders = super().create(vals_list)
-        orders._dist_guard_created()
-        return orders
-
-    def write(self, vals):
-        self._dist_guard_write(vals)
-        res = super().write(vals)
-        self._dist_after_write(vals)
-        return res

@@ -84,9 +84,3 @@ class StockQuant(models.Model):
         if not self._dist_gate_passed():
             self._dist_matrix_active()._dist_approval_gate(raise_if_blocked=True)
         return super()._apply_inventory(date=date)
-
-    def write(self, vals):
-        self._dist_guard_write(vals)
-        res = super().write(vals)
-        self._dist_after_write(vals)
-        return res
