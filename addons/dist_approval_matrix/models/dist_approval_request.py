@@ -43,9 +43,9 @@ class DistApprovalRequest(models.Model):
     document_ref = fields.Reference(
         selection="_selection_document_ref", compute="_compute_document_ref", string="Open Document"
     )
-    rule_id = fields.Many2one(
-        "dist.approval.rule", required=True, readonly=True, index=True, ondelete="restrict"
-    )
+    # Rules with requests cannot be deleted (see the rule's unlink), only archived;
+    # "set null" lets the module itself be uninstalled.
+    rule_id = fields.Many2one("dist.approval.rule", readonly=True, index=True, ondelete="set null")
     document_type = fields.Selection(DOCUMENT_TYPES, required=True, readonly=True, index=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")

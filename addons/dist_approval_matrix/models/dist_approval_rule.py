@@ -2,7 +2,7 @@
 from collections import namedtuple
 
 from odoo import _, api, fields, models, tools
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import formatLang
 
 DOCUMENT_TYPES = [
@@ -432,6 +432,18 @@ class DistApprovalRule(models.Model):
         res = super().write(vals)
         self.env.registry.clear_cache()
         return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used(self):
+        used = self.filtered("request_count")
+        if used:
+            raise UserError(
+                _(
+                    "Rules %(rules)s have approval requests, kept for audit: archive them "
+                    "instead of deleting them.",
+                    rules=", ".join(used.mapped("name")),
+                )
+            )
 
     def unlink(self):
         keys = {(r.company_id, r.document_type) for r in self}

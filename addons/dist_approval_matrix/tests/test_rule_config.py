@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import Command
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged, users, warmup
 
 from .common import ApprovalMatrixCase
@@ -32,6 +32,19 @@ class TestRuleConfiguration(ApprovalMatrixCase):
         self.make_rule(name="L2", level=2)
         with self.assertRaisesRegex(ValidationError, "no level 1"):
             level1.active = False
+
+    def test_used_rule_is_archived_not_deleted(self):
+        rule = self.make_rule(name="Discount", check_discount=True, discount_above=10)
+        order = self.make_order(
+            lines=[{"product_id": self.product.id, "product_uom_qty": 1, "discount": 20}]
+        )
+        order.action_confirm()
+        with self.assertRaisesRegex(UserError, "archive them"):
+            rule.unlink()
+        rule.active = False
+        self.assertEqual(order.approval_request_ids.rule_id, rule)
+        unused = self.make_rule(name="Unused", check_discount=True, discount_above=90)
+        unused.unlink()
 
     def test_only_managers_edit_the_matrix(self):
         rule = self.make_rule(name="Discount", check_discount=True, discount_above=10)
