@@ -20,7 +20,7 @@ class DistApprovalDelegation(models.Model):
         domain=[("share", "=", False)],
     )
     delegate_id = fields.Many2one(
-        "res.users", "Delegate", required=True, index=True, domain=[("share", "=", False)]
+        "res.users", required=True, index=True, domain=[("share", "=", False)]
     )
     date_from = fields.Date("From", required=True, default=fields.Date.context_today)
     date_to = fields.Date("To", required=True)

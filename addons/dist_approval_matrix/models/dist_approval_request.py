@@ -95,7 +95,7 @@ class DistApprovalRequest(models.Model):
     vote_ids = fields.One2many("dist.approval.vote", "request_id", readonly=True)
 
     decided_by = fields.Many2one("res.users", readonly=True)
-    on_behalf_of_id = fields.Many2one("res.users", "On Behalf Of", readonly=True)
+    on_behalf_of_id = fields.Many2one("res.users", readonly=True)
     decided_on = fields.Datetime(readonly=True)
     decision_note = fields.Text(readonly=True)
     is_override = fields.Boolean("Override", readonly=True, index=True)

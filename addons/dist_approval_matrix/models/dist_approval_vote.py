@@ -15,7 +15,7 @@ class DistApprovalVote(models.Model):
     user_id = fields.Many2one(
         "res.users", "Decided By", required=True, readonly=True, default=lambda s: s.env.user
     )
-    on_behalf_of_id = fields.Many2one("res.users", "On Behalf Of", readonly=True)
+    on_behalf_of_id = fields.Many2one("res.users", readonly=True)
     note = fields.Text(readonly=True)
     is_override = fields.Boolean("Override", readonly=True)
     company_id = fields.Many2one(related="request_id.company_id", store=True)
