@@ -24,6 +24,10 @@ registry.category("web_tour.tours").add("dist_approval_salesman_tour", {
             content: "It is still a quotation",
             trigger: '.o_statusbar_status button.o_arrow_button_current:contains("Quotation")',
         },
+        {
+            content: "Confirm is gone while approval is pending",
+            trigger: '.o_form_view .o_statusbar_buttons:not(:has(button[name="action_confirm"]))',
+        },
     ],
 });
 
