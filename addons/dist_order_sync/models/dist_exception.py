@@ -227,7 +227,7 @@ class DistException(models.Model):
     def _dist_blocking(self, exception_type):
         """{(res_model, res_id): (id, state)} of the exceptions of this type that
         stop a new one: open ones, and dismissed ones whose condition holds."""
-        self.env.flush_model(["exception_type", "state", "resolved_on", "res_model", "res_id"])
+        self.flush_model(["exception_type", "state", "resolved_on", "res_model", "res_id"])
         rows = self.env.execute_query(
             SQL(
                 """SELECT res_model, res_id, id, state FROM dist_exception

@@ -9,7 +9,7 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, LockError, UserError
 from odoo.fields import Command
-from odoo.tools import float_compare, float_round, str2bool
+from odoo.tools import float_round, str2bool
 
 from .res_company import BILLING_POLICIES
 
@@ -217,6 +217,11 @@ class StockPicking(models.Model):
     def _dist_unbilled(self):
         """Quantity each billable move of these transfers still has to bill.
 
+        A move bills its done quantity minus what its own invoice lines
+        already bill. Per sales line, the run may bring the invoiced quantity
+        closer to the delivered quantity but never past it: what a manual
+        invoice or credit note already settled is not billed again.
+
         :return: {move: (sign, quantity in the unit of its sales line)}; sign
             is 1 to invoice, -1 to credit
         """
@@ -231,23 +236,37 @@ class StockPicking(models.Model):
             ["quantity:sum"],
         ):
             billed[move] += uom._compute_quantity(quantity, move.sale_line_id.product_uom_id)
-        # What each sales line has left to invoice (> 0) or to credit (< 0).
-        room = {line: line.qty_delivered - line.qty_invoiced for line in moves.sale_line_id}
-        unbilled = {}
+        todo = {}
         for move in moves:
-            line = move.sale_line_id
-            uom = line.product_uom_id
-            sign = signs[move]
             done = move.product_uom._compute_quantity(
-                move.quantity, uom, rounding_method="HALF-UP"
+                move.quantity, move.sale_line_id.product_uom_id, rounding_method="HALF-UP"
             )
-            todo = float_round(
-                max(0.0, min(done - billed[move], sign * room[line])),
-                precision_rounding=uom.rounding,
+            todo[move] = max(0.0, done - billed[move])
+        # Odoo's own sum, not the stored qty_invoiced: that one keeps its old
+        # value when every invoice of the line is cancelled.
+        lines = moves.sale_line_id
+        invoiced = lines._prepare_qty_invoiced()
+        for line in lines:
+            line_moves = moves.filtered(lambda m, line=line: m.sale_line_id == line)
+            room = line.qty_delivered - invoiced[line]
+            net = sum(signs[m] * todo[m] for m in line_moves)
+            if net > max(room, 0.0):
+                excess, sign = net - max(room, 0.0), 1
+            elif net < min(room, 0.0):
+                excess, sign = min(room, 0.0) - net, -1
+            else:
+                continue
+            for move in reversed(line_moves.filtered(lambda m, sign=sign: signs[m] == sign)):
+                cut = min(todo[move], excess)
+                todo[move] -= cut
+                excess -= cut
+        return {
+            move: (
+                signs[move],
+                float_round(todo[move], precision_rounding=move.sale_line_id.product_uom_id.rounding),
             )
-            room[line] -= sign * todo
-            unbilled[move] = (sign, todo)
-        return unbilled
+            for move in moves
+        }
 
     def _dist_billing_plans(self):
         """Group the unbilled quantities into the invoices to create.

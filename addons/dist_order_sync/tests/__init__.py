@@ -1,1 +1,3 @@
-
+from . import test_billing_delivery
+from . import test_billing_failure
+from . import test_billing_consolidated
