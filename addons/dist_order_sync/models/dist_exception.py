@@ -4,7 +4,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, plaintext2html, split_every
 
 _logger = logging.getLogger(__name__)
@@ -90,8 +90,12 @@ class DistException(models.Model):
         "res.users", string="Owner", index=True, tracking=True, domain=[("share", "=", False)]
     )
     detected_on = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
-    resolved_on = fields.Datetime(
-        readonly=True, help="When the exception was resolved or its condition ended."
+    resolved_on = fields.Datetime(readonly=True, help="When the exception was closed.")
+    condition_active = fields.Boolean(
+        default=True,
+        readonly=True,
+        help="The scanner still sees the condition; a dismissed exception whose "
+        "condition holds stops the scanner from opening a new one.",
     )
     resolution_note = fields.Text(tracking=True)
     description = fields.Text("Facts", readonly=True)
@@ -135,7 +139,23 @@ class DistException(models.Model):
 
     def action_reopen(self):
         closed = self.filtered(lambda e: e.state in ("resolved", "dismissed"))
-        closed.write({"state": "open", "resolved_on": False})
+        for exception in closed:
+            if self.search_count(
+                [
+                    ("exception_type", "=", exception.exception_type),
+                    ("res_model", "=", exception.res_model),
+                    ("res_id", "=", exception.res_id),
+                    ("state", "in", OPEN_STATES),
+                ]
+            ):
+                raise UserError(
+                    self.env._(
+                        "“%s” cannot be reopened: a newer exception of the same type "
+                        "is open for this document; work on that one.",
+                        exception.name,
+                    )
+                )
+        closed.write({"state": "open", "resolved_on": False, "condition_active": True})
         return True
 
     def action_dismiss(self):
@@ -226,13 +246,15 @@ class DistException(models.Model):
     @api.model
     def _dist_blocking(self, exception_type):
         """{(res_model, res_id): (id, state)} of the exceptions of this type that
-        stop a new one: open ones, and dismissed ones whose condition holds."""
-        self.flush_model(["exception_type", "state", "resolved_on", "res_model", "res_id"])
+        stop a new one: open ones, and dismissed ones whose condition holds
+        (delivery issues are reported by people: a new report is a new issue)."""
+        self.flush_model(["exception_type", "state", "condition_active", "res_model", "res_id"])
         rows = self.env.execute_query(
             SQL(
                 """SELECT res_model, res_id, id, state FROM dist_exception
                     WHERE exception_type = %s
-                      AND (state IN %s OR (state = 'dismissed' AND resolved_on IS NULL))""",
+                      AND (state IN %s OR (state = 'dismissed' AND condition_active
+                                           AND exception_type != 'delivery_issue'))""",
                 exception_type,
                 OPEN_STATES,
             )
@@ -316,6 +338,7 @@ class DistException(models.Model):
         batch and stops when the cron runs out of time."""
         progress = self._dist_progress(commit)
         detectors = self._dist_detectors()
+        self.env.flush_all()
         progress(remaining=len(detectors))
         now = fields.Datetime.now()
         for detect in detectors:
@@ -367,9 +390,7 @@ class DistException(models.Model):
         exceptions.filtered(lambda e: e.state in OPEN_STATES)._dist_close(
             "resolved", self.env._("Resolved automatically: the condition no longer holds.")
         )
-        exceptions.filtered(lambda e: e.state == "dismissed").write(
-            {"resolved_on": fields.Datetime.now()}
-        )
+        exceptions.write({"condition_active": False})
 
     def _dist_picking_rows(self, where, *params):
         """Outgoing-side facts of the transfers matching ``where``, as vals."""
