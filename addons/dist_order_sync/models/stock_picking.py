@@ -177,6 +177,9 @@ class StockPicking(models.Model):
         :return: the invoices and credit notes created
         """
         invoices = self.env["account.move"]
+        # What the caller wrote (the validation) is written now, outside the
+        # savepoints: its own errors are the caller's, not billing failures.
+        self.env.flush_all()
         pickings = self._dist_lock_to_bill()
         if pickings != self:
             self._dist_trigger_billing()
@@ -206,7 +209,6 @@ class StockPicking(models.Model):
         """The transfers To Bill among these that no other transaction holds."""
         if not self:
             return self
-        self.flush_recordset(["dist_billing_state", "state"])
         try:
             with self.env.cr.savepoint(flush=False):
                 locked = self.try_lock_for_update()
