@@ -5,3 +5,4 @@ from . import test_concurrency
 from . import test_exceptions
 from . import test_order_stage
 from . import test_multi_company
+from . import test_tour
