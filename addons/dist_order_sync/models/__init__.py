@@ -1,10 +1,12 @@
-from . import res_company
-from . import res_partner
-from . import res_config_settings
-from . import account_move
-from . import account_move_line
-from . import stock_move
-from . import stock_picking
-from . import sale_order
-from . import dist_exception_rule
-from . import dist_exception
+from . import (
+    account_move,
+    account_move_line,
+    dist_exception,
+    dist_exception_rule,
+    res_company,
+    res_config_settings,
+    res_partner,
+    sale_order,
+    stock_move,
+    stock_picking,
+)

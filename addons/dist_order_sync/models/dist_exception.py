@@ -78,9 +78,7 @@ class DistException(models.Model):
     sale_order_id = fields.Many2one(
         "sale.order", string="Sales Order", readonly=True, index="btree_not_null"
     )
-    purchase_order_id = fields.Many2one(
-        "purchase.order", string="Purchase Order", readonly=True, index="btree_not_null"
-    )
+    purchase_order_id = fields.Many2one("purchase.order", readonly=True, index="btree_not_null")
     picking_id = fields.Many2one(
         "stock.picking", string="Transfer", readonly=True, index="btree_not_null"
     )
@@ -209,7 +207,7 @@ class DistException(models.Model):
         document gets the new facts. Returns the exceptions opened.
         """
         blocking = self._dist_blocking(exception_type)
-        new, refresh = [], defaultdict(lambda: self.browse())
+        new, refresh = [], defaultdict(self.browse)
         for vals in vals_list:
             found = blocking.get((vals["res_model"], vals["res_id"]))
             if found is None:
@@ -275,8 +273,8 @@ class DistException(models.Model):
             exception_type
         ]
         create_list = []
-        for vals in vals_list:
-            vals = dict(vals)
+        for given in vals_list:
+            vals = dict(given)
             owner_hint = vals.pop("owner_hint", False)
             document_name = vals.pop("document_name", False)
             rule = routing.get((vals["company_id"], exception_type))

@@ -27,10 +27,11 @@ class ResConfigSettings(models.TransientModel):
     dist_exception_digest = fields.Boolean(
         related="company_id.dist_exception_digest", readonly=False
     )
-    dist_billing_deferred = fields.Boolean(
-        "Bill After Validation",
-        config_parameter="dist_order_sync.billing_deferred",
-        help="Validating a delivery only marks it To Bill and wakes the billing "
-        "cron, which invoices in batches a moment later. Faster validation for "
-        "warehouses that validate in bulk; invoices appear after a short delay.",
+    dist_billing_in_request = fields.Boolean(
+        "Invoice During Validation",
+        config_parameter="dist_order_sync.billing_in_request",
+        help="Invoice each delivery inside the request that validates it (under a "
+        "savepoint) instead of waking the billing cron, which invoices in batches "
+        "a moment later. The invoice is there at once, but validating takes "
+        "longer: see the benchmark in tests/benchmarks.",
     )

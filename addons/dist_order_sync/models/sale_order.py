@@ -90,10 +90,14 @@ class SaleOrder(models.Model):
         if operator not in tests:
             return NotImplemented
         test = tests[operator]
-        counts = self.env["dist.exception"].sudo()._read_group(
-            [("sale_order_id", "!=", False), ("state", "in", ("open", "in_progress"))],
-            ["sale_order_id"],
-            ["__count"],
+        counts = (
+            self.env["dist.exception"]
+            .sudo()
+            ._read_group(
+                [("sale_order_id", "!=", False), ("state", "in", ("open", "in_progress"))],
+                ["sale_order_id"],
+                ["__count"],
+            )
         )
         if test(0):
             return [("id", "not in", [order.id for order, count in counts if not test(count)])]

@@ -9,7 +9,7 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, LockError, UserError
 from odoo.fields import Command
-from odoo.tools import float_round, str2bool
+from odoo.tools import SQL, float_round, str2bool
 
 from .res_company import BILLING_POLICIES
 
@@ -29,7 +29,7 @@ CONCURRENCY_ERRORS = (
     psycopg2.errors.DeadlockDetected,
 )
 # Pickings per transaction in the billing cron.
-BILLING_BATCH = 200
+BILLING_BATCH = 500
 
 
 class StockPicking(models.Model):
@@ -89,16 +89,19 @@ class StockPicking(models.Model):
     # ------------------------------------------------------------------
     def _action_done(self):
         res = super()._action_done()
-        to_bill = self._dist_start_billing()
-        if to_bill:
-            deferred = str2bool(
-                self.env["ir.config_parameter"].sudo().get_param("dist_order_sync.billing_deferred")
+        now = self._dist_start_billing().filtered(lambda p: p.dist_billing_policy == "delivery")
+        if now:
+            in_request = str2bool(
+                self.env["ir.config_parameter"]
+                .sudo()
+                .get_param("dist_order_sync.billing_in_request")
+                or "0"
             )
-            if deferred:
-                self._dist_trigger_billing()
-            else:
+            if in_request:
                 # Billing is automation: the warehouse user needs no accounting rights.
-                to_bill.filtered(lambda p: p.dist_billing_policy == "delivery").sudo()._dist_bill()
+                now.sudo()._dist_bill()
+            else:
+                self._dist_trigger_billing()
         return res
 
     def _dist_start_billing(self):
@@ -107,24 +110,29 @@ class StockPicking(models.Model):
         Transfers of customers on the manual policy are left alone (no write,
         no query beyond reading the policy). Returns the transfers marked.
         """
-        marked = defaultdict(lambda: self.browse())
+        marked = defaultdict(self.browse)
         for picking in self:
             order = picking.sale_id
             if picking.state != "done" or not order or picking.dist_billing_state != "none":
                 continue
             company = picking.company_id
-            terms = order.partner_id.with_company(company)._dist_billing_terms()
-            if terms.policy == "manual":
+            customer = order.partner_id.commercial_partner_id.with_company(company)
+            policy = customer.dist_billing_policy
+            if policy == "manual":
                 continue
             due = picking.date_done
-            if terms.policy == "consolidated":
-                due = self._dist_period_end(company, picking.date_done, terms.period)
-            marked[terms.policy, due] |= picking
+            if policy == "consolidated":
+                due = self._dist_period_end(company, due, customer.dist_billing_period)
+            marked[policy, due] |= picking
         pickings = self.browse()
-        for (policy, due), group in marked.items():
-            group = group.filtered(lambda p: p._dist_move_signs())
+        for (policy, due), candidates in marked.items():
+            group = candidates.filtered(lambda p: any(m._dist_is_billable() for m in p.move_ids))
             group.write(
-                {"dist_billing_policy": policy, "dist_billing_state": "to_bill", "dist_billing_due": due}
+                {
+                    "dist_billing_policy": policy,
+                    "dist_billing_state": "to_bill",
+                    "dist_billing_due": due,
+                }
             )
             pickings |= group
         return pickings
@@ -192,14 +200,14 @@ class StockPicking(models.Model):
         except CONCURRENCY_ERRORS:
             self._dist_trigger_billing()
             return invoices
-        except Exception:  # noqa: BLE001 - find the plan that fails, bill the others
+        except Exception:
             for plan in plans:
                 try:
                     invoices |= self._dist_run_plans([plan])
                 except CONCURRENCY_ERRORS:
                     self._dist_trigger_billing()
                     unsettled |= plan["pickings"]
-                except Exception as error:  # noqa: BLE001 - any error is a billing failure
+                except Exception as error:
                     plan["pickings"]._dist_billing_failed(error)
                     unsettled |= plan["pickings"]
         (pickings - unsettled)._dist_settle()
@@ -248,8 +256,7 @@ class StockPicking(models.Model):
         # value when every invoice of the line is cancelled.
         lines = moves.sale_line_id
         invoiced = lines._prepare_qty_invoiced()
-        for line in lines:
-            line_moves = moves.filtered(lambda m, line=line: m.sale_line_id == line)
+        for line, line_moves in moves.grouped("sale_line_id").items():
             room = line.qty_delivered - invoiced[line]
             net = sum(signs[m] * todo[m] for m in line_moves)
             if net > max(room, 0.0):
@@ -265,7 +272,9 @@ class StockPicking(models.Model):
         return {
             move: (
                 signs[move],
-                float_round(todo[move], precision_rounding=move.sale_line_id.product_uom_id.rounding),
+                float_round(
+                    todo[move], precision_rounding=move.sale_line_id.product_uom_id.rounding
+                ),
             )
             for move in moves
         }
@@ -334,15 +343,13 @@ class StockPicking(models.Model):
             references = set(orders.mapped("reference"))
             vals["payment_reference"] = references.pop() if len(references) == 1 else False
         pickings = plan["pickings"]
-        delivered_on = fields.Date.context_today(
-            order, max(pickings.mapped("date_done"))
-        )
+        delivered_on = fields.Date.context_today(order, max(pickings.mapped("date_done")))
         vals["delivery_date"] = delivered_on
         if plan["terms"].date_delivery:
             vals["invoice_date"] = delivered_on
         vals["invoice_line_ids"] = [
             Command.create(
-                move.sale_line_id.with_company(first.company_id)._prepare_invoice_line(
+                move.sale_line_id.with_env(order.env)._prepare_invoice_line(
                     quantity=quantity, sequence=sequence, dist_stock_move_id=move.id
                 )
             )
@@ -370,26 +377,22 @@ class StockPicking(models.Model):
                         expected=len(plans),
                     )
                 )
-            for invoice, plan in zip(invoices, plans, strict=True):
-                invoice.message_post_with_source(
-                    "mail.message_origin_link",
-                    render_values={"self": invoice, "origin": plan["pickings"]},
-                    subtype_xmlid="mail.mt_note",
-                )
             to_post = self.env["account.move"].union(
                 *(inv for inv, plan in zip(invoices, plans, strict=True) if plan["terms"].post)
             )
             result = to_post.action_post() if to_post else False
             not_posted = to_post.filtered(
-                lambda inv: inv.state != "posted"
-                and not (inv.move_type == "out_refund" and inv.approval_state == "pending")
+                lambda inv: (
+                    inv.state != "posted"
+                    and not (inv.move_type == "out_refund" and inv.approval_state == "pending")
+                )
             )
             if not_posted:
                 raise UserError(
                     self.env._(
                         "%(invoices)s could not be posted (posting returned %(result)s).",
                         invoices=", ".join(not_posted.mapped("display_name")),
-                        result=isinstance(result, dict) and result.get("name") or result,
+                        result=(isinstance(result, dict) and result.get("name")) or result,
                     )
                 )
             return invoices
@@ -404,7 +407,11 @@ class StockPicking(models.Model):
         if settled:
             failed = settled.filtered("dist_billing_error")
             settled.write(
-                {"dist_billing_state": "billed", "dist_billing_attempts": 0, "dist_billing_error": False}
+                {
+                    "dist_billing_state": "billed",
+                    "dist_billing_attempts": 0,
+                    "dist_billing_error": False,
+                }
             )
             if failed:
                 self.env["dist.exception"]._dist_resolve("billing_failure", failed)
@@ -433,10 +440,7 @@ class StockPicking(models.Model):
             )
         self.env["dist.exception"]._dist_report(
             "billing_failure",
-            [
-                {**picking._dist_exception_links(), "description": message}
-                for picking in self
-            ],
+            [{**picking._dist_exception_links(), "description": message} for picking in self],
         )
 
     def _dist_reopen_billing(self):
@@ -453,7 +457,17 @@ class StockPicking(models.Model):
             self._dist_trigger_billing()
 
     def _dist_trigger_billing(self):
-        self.env.ref("dist_order_sync.ir_cron_dist_bill_due").sudo()._trigger()
+        """Wake the billing cron, unless a wake-up is already pending."""
+        cron = self.env.ref("dist_order_sync.ir_cron_dist_bill_due").sudo()
+        pending = self.env.execute_query(
+            SQL(
+                "SELECT 1 FROM ir_cron_trigger WHERE cron_id = %s AND call_at <= %s LIMIT 1",
+                cron.id,
+                fields.Datetime.now(),
+            )
+        )
+        if not pending:
+            cron._trigger()
 
     def _dist_exception_links(self):
         """The links of an exception raised about this transfer."""
@@ -482,7 +496,10 @@ class StockPicking(models.Model):
         ``commit`` (the cron), commits after each batch."""
         progress = self.env["dist.exception"]._dist_progress(commit)
         pickings = self.search(
-            [("dist_billing_state", "=", "to_bill"), ("dist_billing_due", "<=", fields.Datetime.now())],
+            [
+                ("dist_billing_state", "=", "to_bill"),
+                ("dist_billing_due", "<=", fields.Datetime.now()),
+            ],
             order="company_id, id",
         )
         progress(remaining=len(pickings))

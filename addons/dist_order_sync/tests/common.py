@@ -94,9 +94,14 @@ class DistOrderSyncCommon(AccountTestInvoicingCommon):
         order.action_confirm()
         return order.with_user(self.env.user)
 
-    def _deliver(self, picking, quantities=None, backorder=True, user=None):
+    def _bill(self):
+        """What the billing cron, woken by the validation, does a moment later."""
+        self.env["stock.picking"].sudo()._dist_bill_due()
+
+    def _deliver(self, picking, quantities=None, backorder=True, user=None, bill=True):
         """The warehouse user validates ``picking`` with ``quantities``
-        ({product: qty}, default: everything), creating a backorder or not."""
+        ({product: qty}, default: everything), creating a backorder or not;
+        then the billing cron runs (``bill``)."""
         picking = picking.with_user(user or self.stock_user)
         for move in picking.move_ids:
             qty = (quantities or {}).get(move.product_id, move.product_uom_qty)
@@ -110,6 +115,8 @@ class DistOrderSyncCommon(AccountTestInvoicingCommon):
             else:
                 wizard.process_cancel_backorder()
         self.assertEqual(picking.state, "done")
+        if bill:
+            self._bill()
         return picking.with_user(self.env.user)
 
     def _return(self, picking, quantities, user=None):
@@ -129,8 +136,9 @@ class DistOrderSyncCommon(AccountTestInvoicingCommon):
     def _invoiced(self, moves, product=None):
         """Quantity on the product lines of ``moves`` (for ``product``)."""
         lines = moves.invoice_line_ids.filtered(
-            lambda line: line.display_type == "product"
-            and (not product or line.product_id == product)
+            lambda line: (
+                line.display_type == "product" and (not product or line.product_id == product)
+            )
         )
         return sum(lines.mapped("quantity"))
 

@@ -45,11 +45,11 @@ class TestBillingConsolidated(DistOrderSyncCommon):
         self.assertFalse((order_1 | order_2).invoice_ids, "nothing billed during the period")
 
         with freeze_time("2024-01-31 22:00:00"):
-            self.env["stock.picking"]._dist_bill_due()
+            self._bill()
         self.assertFalse((order_1 | order_2).invoice_ids)
 
         with freeze_time("2024-01-31 23:30:00"):
-            self.env["stock.picking"]._dist_bill_due()
+            self._bill()
         invoices = (order_1 | order_2).invoice_ids
         invoice = invoices.filtered(lambda m: m.move_type == "out_invoice")
         credit_note = invoices - invoice
@@ -79,7 +79,7 @@ class TestBillingConsolidated(DistOrderSyncCommon):
             for order in order_a | order_b | order_c:
                 self._deliver(order.picking_ids)
         with freeze_time("2024-03-01 06:00:00"):
-            self.env["stock.picking"]._dist_bill_due()
+            self._bill()
         invoices = (order_a | order_b | order_c).invoice_ids
         self.assertEqual(len(invoices), 3)
         self.assertEqual(order_a.invoice_ids.invoice_payment_term_id, self.pay_terms_a)
@@ -97,7 +97,7 @@ class TestBillingConsolidated(DistOrderSyncCommon):
             order_2 = self._create_order(self.customer_consolidated)
             self._deliver(order_2.picking_ids)
         with freeze_time("2024-05-02 09:00:00"):
-            self.env["stock.picking"]._dist_bill_due()
+            self._bill()
         invoice = order_1.invoice_ids
         self.assertEqual(invoice, order_2.invoice_ids)
         self.assertEqual(invoice.state, "draft")

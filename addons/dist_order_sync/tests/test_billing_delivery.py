@@ -101,7 +101,7 @@ class TestBillingDelivery(DistOrderSyncCommon):
         self.assertEqual(order.order_line.qty_to_invoice, 5.0)
 
         # Neither the catch-up cron nor an explicit run bills it again.
-        self.env["stock.picking"]._dist_bill_due()
+        self._bill()
         self.assertFalse(delivery._dist_bill())
         self.assertEqual(delivery.dist_invoice_ids, invoice)
         # A later return has nothing left to credit: the customer already was.
@@ -120,7 +120,7 @@ class TestBillingDelivery(DistOrderSyncCommon):
         delivery.dist_billing_state = "to_bill"
         self.assertFalse(delivery._dist_bill())
         self.assertEqual(delivery.dist_billing_state, "billed")
-        self.env["stock.picking"]._dist_bill_due()
+        self._bill()
         self.assertEqual(order.invoice_ids, invoice)
 
     def test_cancelled_invoice_makes_delivery_to_bill_again(self):
@@ -130,16 +130,62 @@ class TestBillingDelivery(DistOrderSyncCommon):
         invoice.with_user(self.billing_user).button_draft()
         invoice.with_user(self.billing_user).button_cancel()
         self.assertEqual(delivery.dist_billing_state, "to_bill")
-        self.env["stock.picking"]._dist_bill_due()
+        self._bill()
         new_invoice = delivery.dist_invoice_ids.filtered(lambda m: m.state != "cancel")
         self.assertEqual(len(new_invoice), 1)
         self.assertNotEqual(new_invoice, invoice)
         self.assertEqual(self._invoiced(new_invoice), 10.0)
         self.assertEqual(delivery.dist_billing_state, "billed")
 
+    def test_validation_wakes_the_billing_cron(self):
+        cron = self.env.ref("dist_order_sync.ir_cron_dist_bill_due")
+        order = self._create_order(self.customer_delivery)
+        self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]).unlink()
+        picking = self._deliver(order.picking_ids, bill=False)
+        self.assertEqual(picking.dist_billing_state, "to_bill")
+        self.assertEqual(picking.dist_billing_due, picking.date_done)
+        self.assertFalse(picking.dist_invoice_ids)
+        self.assertEqual(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]),
+            1,
+            "the validation wakes the billing cron",
+        )
+        # Another validation before the cron runs finds it already woken.
+        other = self._create_order(self.customer_delivery)
+        self._deliver(other.picking_ids, bill=False)
+        self.assertEqual(self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), 1)
+        with self.enter_registry_test_mode():
+            cron.method_direct_trigger()
+        self.env.invalidate_all()
+        self.assertEqual(picking.dist_billing_state, "billed")
+        self.assertEqual(self._invoiced(picking.dist_invoice_ids), 10.0)
+        self.assertEqual(other.picking_ids.dist_billing_state, "billed")
+
+    def test_invoice_during_validation(self):
+        self.env["ir.config_parameter"].set_param("dist_order_sync.billing_in_request", "1")
+        order = self._create_order(self.customer_delivery)
+        picking = self._deliver(order.picking_ids, bill=False)
+        self.assertEqual(picking.dist_billing_state, "billed")
+        self.assertEqual(picking.dist_invoice_ids.state, "posted")
+        # A failure inside the validation request is rolled back to its
+        # savepoint; the validation stays.
+        self.env["account.journal"].search(
+            [("company_id", "=", self.company.id), ("type", "=", "sale")]
+        ).active = False
+        order = self._create_order(self.customer_delivery)
+        picking = self._deliver(order.picking_ids, bill=False)
+        self.assertEqual(picking.state, "done")
+        self.assertEqual(order.order_line.qty_delivered, 10.0)
+        self.assertEqual(picking.dist_billing_state, "to_bill")
+        self.assertFalse(order.invoice_ids)
+        self.assertEqual(picking.dist_exception_ids.exception_type, "billing_failure")
+
     def test_manual_customer_changes_nothing(self):
+        cron = self.env.ref("dist_order_sync.ir_cron_dist_bill_due")
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
         order = self._create_order(self.customer_manual)
         picking = self._deliver(order.picking_ids)
+        self.assertEqual(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]), triggers)
         self.assertEqual(picking.dist_billing_state, "none")
         self.assertFalse(picking.dist_billing_policy)
         self.assertFalse(order.invoice_ids)

@@ -72,10 +72,10 @@ class TestBillingFailure(DistOrderSyncCommon):
         self.sale_journals.active = False
         order = self._create_order(self.customer_delivery)
         picking = self._deliver(order.picking_ids)
-        self.env["stock.picking"]._dist_bill_due()
+        self._bill()
         self.assertEqual(picking.dist_billing_state, "failed")
         # The cron gives up on failed deliveries.
-        self.env["stock.picking"]._dist_bill_due()
+        self._bill()
         self.assertEqual(picking.dist_billing_attempts, 2)
 
         self.sale_journals.active = True
@@ -92,9 +92,7 @@ class TestBillingFailure(DistOrderSyncCommon):
             return {"type": "ir.actions.act_window", "name": "Credit Risk Check"}
 
         order = self._create_order(self.customer_delivery)
-        with patch.object(
-            self.registry["account.move"], "action_post", post_asks_for_confirmation
-        ):
+        with patch.object(self.registry["account.move"], "action_post", post_asks_for_confirmation):
             picking = self._deliver(order.picking_ids)
         self.assertEqual(picking.state, "done")
         self.assertFalse(order.invoice_ids)
@@ -114,6 +112,7 @@ class TestBillingFailure(DistOrderSyncCommon):
             move.quantity = move.product_uom_qty
             move.picked = True
         pickings.with_user(self.stock_user).button_validate()
+        self._bill()
 
         self.assertEqual(set(pickings.mapped("state")), {"done"})
         self.assertEqual(good.picking_ids.dist_billing_state, "billed")

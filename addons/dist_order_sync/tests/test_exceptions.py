@@ -79,9 +79,7 @@ class TestExceptions(DistOrderSyncCommon):
         self.assertIn(picking.name, exception.name)
         self.assertEqual(order.dist_exception_count, 1)
         self.assertEqual(order.dist_exception_ids, exception)
-        self.assertIn(
-            order, self.env["sale.order"].search([("dist_exception_count", ">", 0)])
-        )
+        self.assertIn(order, self.env["sale.order"].search([("dist_exception_count", ">", 0)]))
         # Scanning again keeps one exception.
         self._scan(picking.scheduled_date + timedelta(days=3))
         self.assertEqual(self._exceptions("late_delivery", picking), exception)
@@ -181,7 +179,7 @@ class TestExceptions(DistOrderSyncCommon):
         self.assertEqual(unbilled.user_id, self.billing_user)
 
         journals.active = True
-        self.env["stock.picking"]._dist_bill_due()
+        self._bill()
         self._scan(picking.date_done + timedelta(hours=4))
         self.assertEqual(unbilled.state, "resolved")
         self.assertEqual(failure.state, "resolved")

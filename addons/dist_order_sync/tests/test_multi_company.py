@@ -20,7 +20,9 @@ class TestMultiCompanyCurrency(DistOrderSyncCommon):
         cls.salesman_2 = cls._dist_user(
             "dist_salesman", "sales_team.group_sale_salesman", cls.company_2
         )
-        cls.stock_user_2 = cls._dist_user("dist_stock_user", "stock.group_stock_user", cls.company_2)
+        cls.stock_user_2 = cls._dist_user(
+            "dist_stock_user", "stock.group_stock_user", cls.company_2
+        )
         cls.billing_user_2 = cls._dist_user(
             "dist_billing_user", "account.group_account_invoice", cls.company_2
         )

@@ -18,6 +18,10 @@ class TestOrderSyncTour(DistOrderSyncCommon, HttpCase):
             login=self.stock_user.login,
         )
         self.assertEqual(picking.state, "done")
+        self.assertEqual(picking.dist_billing_state, "to_bill")
+        # The cron worker runs the billing cron the validation woke.
+        self.env.ref("dist_order_sync.ir_cron_dist_bill_due").method_direct_trigger()
+        self.env.invalidate_all()
         self.assertEqual(picking.dist_billing_state, "billed")
 
         self.start_tour(

@@ -1,2 +1,1 @@
-from . import dist_exception_dismiss
-from . import dist_delivery_issue
+from . import dist_delivery_issue, dist_exception_dismiss

@@ -16,8 +16,8 @@ registry.category("web_tour.tours").add("dist_order_sync_warehouse_validates", {
             trigger: ".o_form_view .o_statusbar_status .o_arrow_button_current:contains('Done')",
         },
         {
-            content: "and billed, without the warehouse user touching an invoice",
-            trigger: ".o_form_view .o_field_widget[name='dist_billing_state']:contains('Billed')",
+            content: "and to bill: the billing cron, woken at once, invoices it",
+            trigger: ".o_form_view .o_field_widget[name='dist_billing_state']:contains('To Bill')",
         },
     ],
 });
