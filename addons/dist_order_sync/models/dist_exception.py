@@ -69,7 +69,13 @@ class DistException(models.Model):
     )
     severity = fields.Selection(SEVERITIES, required=True, default="medium", tracking=True)
     state = fields.Selection(
-        STATES, required=True, default="open", readonly=True, index=True, tracking=True
+        STATES,
+        required=True,
+        default="open",
+        readonly=True,
+        index=True,
+        tracking=True,
+        group_expand=True,
     )
     res_model = fields.Char("Document Model", required=True, readonly=True)
     res_id = fields.Many2oneReference(

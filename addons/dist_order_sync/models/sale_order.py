@@ -24,7 +24,7 @@ class SaleOrder(models.Model):
         compute="_compute_dist_order_stage",
         store=True,
         index=True,
-        group_expand="_group_expand_dist_order_stage",
+        group_expand=True,
         help="One status for sales, warehouse and finance, derived from the "
         "order, its approval, its deliveries, its invoices and their payment.",
     )
@@ -71,10 +71,6 @@ class SaleOrder(models.Model):
         ):
             return "paid"
         return "invoiced"
-
-    @api.model
-    def _group_expand_dist_order_stage(self, stages, domain):
-        return [key for key, __ in ORDER_STAGES]
 
     def _compute_dist_exception_count(self):
         self.env["dist.exception"]._dist_count_open(self, "sale_order_id")
