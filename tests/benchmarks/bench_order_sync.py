@@ -19,8 +19,10 @@ from contextlib import contextmanager
 
 from odoo import fields
 from odoo.fields import Command
-from odoo.tests import Form, TransactionCase, new_test_user, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import SQL
+
+from odoo.addons.dist_order_sync.tests.common import invoice_with_wizard
 
 # DIST_BENCH_SCALE=0.1 runs a tenth of the volumes (a quick check, not a measure).
 SCALE = float(os.environ.get("DIST_BENCH_SCALE", "1"))
@@ -159,14 +161,6 @@ class BenchOrderSync(TransactionCase):
         for picking in pickings.with_user(self.stock_user):
             picking.button_validate()
 
-    def _invoice_wizard(self, orders):
-        wizard = Form(
-            self.env["sale.advance.payment.inv"]
-            .with_user(self.billing_user)
-            .with_context(active_model="sale.order", active_ids=orders.ids)
-        ).save()
-        wizard.create_invoices()
-
     def _bill_due(self):
         """What the billing cron does when it runs."""
         self.env["stock.picking"]._dist_bill_due()
@@ -201,10 +195,10 @@ class BenchOrderSync(TransactionCase):
             self._validate_one_by_one(pickings)
 
         def wizard():
-            self._invoice_wizard(orders)
+            invoice_with_wizard(orders, self.billing_user)
 
         def wizard_and_post():
-            self._invoice_wizard(orders)
+            invoice_with_wizard(orders, self.billing_user)
             orders.invoice_ids.with_user(self.billing_user).action_post()
 
         def billed_each():

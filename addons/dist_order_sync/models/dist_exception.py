@@ -400,7 +400,7 @@ class DistException(models.Model):
         """Outgoing-side facts of the transfers matching ``where``, as vals."""
         return self.env.execute_query_dict(
             SQL(
-                """SELECT p.id, p.name, p.sale_id, p.company_id, p.scheduled_date,
+                """SELECT p.id, p.name, p.sale_id AS order_id, p.company_id, p.scheduled_date,
                           p.dist_billing_due, p.dist_billing_error,
                           c.dist_unbilled_delay AS delay,
                           COALESCE(p.user_id, so.user_id) AS owner_hint,
@@ -419,16 +419,24 @@ class DistException(models.Model):
 
     @api.model
     def _dist_picking_vals(self, row, description):
+        return self._dist_row_vals(
+            "stock.picking", row["id"], row["name"], row, description, picking_id=row["id"]
+        )
+
+    @api.model
+    def _dist_row_vals(self, res_model, res_id, name, row, description, **links):
+        """Vals of an exception about document ``res_model``/``res_id`` named
+        ``name``, from a detector's row (order, customer, company, owner)."""
         return {
-            "res_model": "stock.picking",
-            "res_id": row["id"],
-            "picking_id": row["id"],
-            "sale_order_id": row["sale_id"],
+            "res_model": res_model,
+            "res_id": res_id,
+            "sale_order_id": row["order_id"],
             "partner_id": row["partner_id"],
             "company_id": row["company_id"],
             "owner_hint": row["owner_hint"],
-            "document_name": row["name"],
+            "document_name": name,
             "description": description,
+            **links,
         }
 
     @api.model
@@ -498,7 +506,7 @@ class DistException(models.Model):
         demand = self.env.execute_query_dict(
             SQL(
                 """SELECT m.id, m.product_id, l.warehouse_id, so.id AS order_id,
-                          so.name AS order_name, so.user_id, so.company_id,
+                          so.name AS order_name, so.user_id AS owner_hint, so.company_id,
                           partner.commercial_partner_id AS partner_id, m.picking_id,
                           COALESCE(so.commitment_date, p.scheduled_date, m.date) AS deadline,
                           m.product_qty * (1 - LEAST(COALESCE(m.quantity, 0)
@@ -606,7 +614,7 @@ class DistException(models.Model):
                          WHERE chain.depth < 5
                    )
                    SELECT DISTINCT ON (so.id, receipt.id)
-                          so.id AS order_id, so.name AS order_name, so.user_id,
+                          so.id AS order_id, so.name AS order_name, so.user_id AS owner_hint,
                           so.company_id, partner.commercial_partner_id AS partner_id,
                           COALESCE(so.commitment_date, p.scheduled_date, dest.date) AS deadline,
                           receipt.date, receipt.picking_id, rp.name AS picking_name,
@@ -626,23 +634,12 @@ class DistException(models.Model):
         )
 
     @api.model
-    def _dist_order_vals(self, row, description):
-        return {
-            "res_model": "sale.order",
-            "res_id": row["order_id"],
-            "sale_order_id": row["order_id"],
-            "partner_id": row["partner_id"],
-            "company_id": row["company_id"],
-            "owner_hint": row["user_id"],
-            "document_name": row["order_name"],
-            "description": description,
-        }
-
-    @api.model
     def _dist_add_order(self, found, row, fact):
         vals = found.get(("sale.order", row["order_id"]))
         if vals is None:
-            vals = found["sale.order", row["order_id"]] = self._dist_order_vals(row, fact)
+            vals = found["sale.order", row["order_id"]] = self._dist_row_vals(
+                "sale.order", row["order_id"], row["order_name"], row, fact
+            )
             vals["picking_id"] = row["picking_id"]
         elif fact not in vals["description"]:
             vals["description"] += "\n" + fact

@@ -5,6 +5,16 @@ from odoo.tests import Form, new_test_user
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 
+def invoice_with_wizard(orders, user):
+    """Odoo's own way: the user runs the invoicing wizard on ``orders``."""
+    wizard = Form(
+        orders.env["sale.advance.payment.inv"]
+        .with_user(user)
+        .with_context(active_model="sale.order", active_ids=orders.ids)
+    ).save()
+    wizard.create_invoices()
+
+
 class DistOrderSyncCommon(AccountTestInvoicingCommon):
     """A company with stock, customers on each billing policy, and one user per
     role: salesman, warehouse user, invoicing user, distribution manager."""

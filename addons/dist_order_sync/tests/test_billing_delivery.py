@@ -2,9 +2,9 @@
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
-from odoo.tests import Form, tagged
+from odoo.tests import tagged
 
-from .common import DistOrderSyncCommon
+from .common import DistOrderSyncCommon, invoice_with_wizard
 
 
 @tagged("post_install", "-at_install")
@@ -193,12 +193,7 @@ class TestBillingDelivery(DistOrderSyncCommon):
         self.assertEqual(order.dist_order_stage, "shipped")
         self.assertFalse(self.env["dist.exception"].search([("picking_id", "=", picking.id)]))
         # Odoo's own path is untouched.
-        wizard = Form(
-            self.env["sale.advance.payment.inv"]
-            .with_user(self.salesman)
-            .with_context(active_model="sale.order", active_ids=order.ids)
-        ).save()
-        wizard.create_invoices()
+        invoice_with_wizard(order, self.salesman)
         self.assertEqual(order.invoice_status, "invoiced")
 
     def test_partner_policy_follows_company_until_set(self):

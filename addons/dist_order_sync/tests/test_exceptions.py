@@ -37,6 +37,14 @@ class TestExceptions(DistOrderSyncCommon):
             ]
         )
 
+    def _order_scarce(self, days):
+        """5 rare cheeses promised in ``days`` days."""
+        return self._create_order(
+            self.customer_manual,
+            [(self.scarce, 5.0)],
+            commitment_date=self.now + timedelta(days=days),
+        )
+
     def _purchase(self, quantity, planned):
         order = (
             self.env["purchase.order"]
@@ -93,11 +101,7 @@ class TestExceptions(DistOrderSyncCommon):
         self.assertEqual(order.dist_exception_count, 0)
 
     def test_shortage_without_supply_resolved_when_stock_arrives(self):
-        order = self._create_order(
-            self.customer_manual,
-            [(self.scarce, 5.0)],
-            commitment_date=self.now + timedelta(days=3),
-        )
+        order = self._order_scarce(days=3)
         self._scan()
         shortage = self._exceptions("shortage", order)
         self.assertEqual(len(shortage), 1)
@@ -113,11 +117,7 @@ class TestExceptions(DistOrderSyncCommon):
         self.assertEqual(shortage.state, "resolved")
 
     def test_receipt_after_commitment_is_shortage_and_late_receipt(self):
-        order = self._create_order(
-            self.customer_manual,
-            [(self.scarce, 5.0)],
-            commitment_date=self.now + timedelta(days=3),
-        )
+        order = self._order_scarce(days=3)
         purchase = self._purchase(10.0, self.now + timedelta(days=6))
         self._scan()
         shortage = self._exceptions("shortage", order)
@@ -135,11 +135,7 @@ class TestExceptions(DistOrderSyncCommon):
         self.assertEqual(late.state, "resolved")
 
     def test_overdue_receipt_is_late_until_received(self):
-        order = self._create_order(
-            self.customer_manual,
-            [(self.scarce, 5.0)],
-            commitment_date=self.now + timedelta(days=10),
-        )
+        order = self._order_scarce(days=10)
         purchase = self._purchase(5.0, self.now + timedelta(days=1))
         self._scan()
         self.assertFalse(self._exceptions("late_receipt", order))

@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo.tests import Form, tagged
+from odoo.tests import tagged
 
-from .common import DistOrderSyncCommon
+from .common import DistOrderSyncCommon, invoice_with_wizard
 
 
 @tagged("post_install", "-at_install")
@@ -38,12 +38,7 @@ class TestOrderStage(DistOrderSyncCommon):
         self._deliver(order.picking_ids.filtered(lambda p: p.state != "done"))
         self.assertEqual(order.dist_order_stage, "shipped")
 
-        wizard = Form(
-            self.env["sale.advance.payment.inv"]
-            .with_user(self.salesman)
-            .with_context(active_model="sale.order", active_ids=order.ids)
-        ).save()
-        wizard.create_invoices()
+        invoice_with_wizard(order, self.salesman)
         # A draft invoice: invoiced, not yet paid.
         self.assertEqual(order.dist_order_stage, "invoiced")
         order.invoice_ids.with_user(self.billing_user).action_post()
