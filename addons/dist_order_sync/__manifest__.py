@@ -36,5 +36,6 @@
             "dist_order_sync/static/tests/tours/*.js",
         ],
     },
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
 }

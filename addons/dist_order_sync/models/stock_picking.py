@@ -188,9 +188,12 @@ class StockPicking(models.Model):
         # What the caller wrote (the validation) is written now, outside the
         # savepoints: its own errors are the caller's, not billing failures.
         self.env.flush_all()
-        pickings = self._dist_lock_to_bill()
-        if pickings != self:
+        locked = self._dist_lock()
+        if locked != self:
             self._dist_trigger_billing()
+        pickings = locked.filtered(
+            lambda p: p.state == "done" and p.dist_billing_state == "to_bill"
+        )
         if not pickings:
             return invoices
         plans = pickings._dist_billing_plans()
@@ -213,16 +216,15 @@ class StockPicking(models.Model):
         (pickings - unsettled)._dist_settle()
         return invoices
 
-    def _dist_lock_to_bill(self):
-        """The transfers To Bill among these that no other transaction holds."""
+    def _dist_lock(self):
+        """These transfers but those another transaction holds or has changed."""
         if not self:
             return self
         try:
             with self.env.cr.savepoint(flush=False):
-                locked = self.try_lock_for_update()
+                return self.try_lock_for_update()
         except CONCURRENCY_ERRORS:
             return self.browse()
-        return locked.filtered(lambda p: p.state == "done" and p.dist_billing_state == "to_bill")
 
     def _dist_unbilled(self):
         """Quantity each billable move of these transfers still has to bill.

@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from unittest.mock import patch
+
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
@@ -195,6 +197,35 @@ class TestBillingDelivery(DistOrderSyncCommon):
         # Odoo's own path is untouched.
         invoice_with_wizard(order, self.salesman)
         self.assertEqual(order.invoice_status, "invoiced")
+
+    def test_manual_customer_validation_costs_no_query(self):
+        """With every customer on Manual, validating a delivery runs as many
+        queries as without this module's hook."""
+        orders = [self._create_order(self.customer_manual) for __ in range(4)]
+
+        def queries(picking):
+            picking.move_ids.picked = True
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            picking.with_user(self.stock_user).button_validate()
+            self.env.flush_all()
+            return self.env.cr.sql_log_count - before
+
+        def without_hook():
+            return patch.object(
+                self.registry["stock.picking"],
+                "_dist_start_billing",
+                lambda pickings: pickings.browse(),
+            )
+
+        # Warm both paths up, then count.
+        queries(orders[0].picking_ids)
+        with without_hook():
+            queries(orders[1].picking_ids)
+            without_module = queries(orders[2].picking_ids)
+        with_module = queries(orders[3].picking_ids)
+        self.assertEqual(with_module - without_module, 0)
 
     def test_partner_policy_follows_company_until_set(self):
         partner = self._create_customer("Adatum", None)
