@@ -4,7 +4,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, plaintext2html, split_every
 
 _logger = logging.getLogger(__name__)
@@ -48,6 +48,23 @@ DEFAULT_SEVERITY = {
 BILLING_TYPES = ("unbilled_delivery", "billing_failure")
 # Exceptions created or resolved per transaction by the scanner.
 SCAN_BATCH = 1000
+# What was detected and when: only the scanner (or a manager) changes it.
+DETECTED_FIELDS = {
+    "name",
+    "exception_type",
+    "res_model",
+    "res_id",
+    "sale_order_id",
+    "purchase_order_id",
+    "picking_id",
+    "partner_id",
+    "company_id",
+    "detected_on",
+    "resolved_on",
+    "condition_active",
+    "description",
+    "issue_reason",
+}
 
 
 class DistException(models.Model):
@@ -119,6 +136,20 @@ class DistException(models.Model):
             end = exception.resolved_on or now
             exception.age_days = (end - exception.detected_on).days if exception.detected_on else 0
 
+    def write(self, vals):
+        if (
+            DETECTED_FIELDS.intersection(vals)
+            and not self.env.su
+            and not self.env.user.has_group("dist_approval_matrix.group_dist_manager")
+        ):
+            raise AccessError(
+                self.env._(
+                    "The facts of an exception are recorded by the system: change "
+                    "its owner, severity, status or resolution note instead."
+                )
+            )
+        return super().write(vals)
+
     @api.constrains("state", "resolution_note")
     def _check_dismiss_note(self):
         for exception in self:
@@ -159,7 +190,8 @@ class DistException(models.Model):
                         exception.name,
                     )
                 )
-        closed.write({"state": "open", "resolved_on": False, "condition_active": True})
+        closed.check_access("write")
+        closed.sudo().write({"state": "open", "resolved_on": False, "condition_active": True})
         return True
 
     def action_dismiss(self):
@@ -244,7 +276,10 @@ class DistException(models.Model):
         vals = {"state": state, "resolved_on": now}
         if note:
             vals["resolution_note"] = note
-        to_close.write(vals)
+        # Closing is allowed to whoever may write the exception; the closing
+        # time is the system's.
+        to_close.check_access("write")
+        to_close.sudo().write(vals)
         to_close.activity_ids.sudo().unlink()
 
     @api.model

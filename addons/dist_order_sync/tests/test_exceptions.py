@@ -274,6 +274,10 @@ class TestExceptions(DistOrderSyncCommon):
             )
         with self.assertRaises(AccessError):
             exception.with_user(self.salesman).unlink()
+        with self.assertRaises(AccessError):
+            exception.with_user(self.salesman).write({"res_id": order.id})
+        exception.with_user(self.salesman).write({"severity": "high", "user_id": self.salesman.id})
+        self.assertEqual(exception.severity, "high")
         other_company = self.setup_other_company(name="Elsewhere")["company"]
         outsider = self._dist_user("dist_outsider", "sales_team.group_sale_salesman", other_company)
         self.assertFalse(
