@@ -5,14 +5,16 @@ from odoo.tests import Form, new_test_user
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 
-def invoice_with_wizard(orders, user):
-    """Odoo's own way: the user runs the invoicing wizard on ``orders``."""
+def invoice_with_wizard(orders, user, consolidated=True):
+    """Odoo's own way: the user runs the invoicing wizard on ``orders``
+    (one invoice per customer, or per order when not ``consolidated``)."""
     wizard = Form(
         orders.env["sale.advance.payment.inv"]
         .with_user(user)
         .with_context(active_model="sale.order", active_ids=orders.ids)
-    ).save()
-    wizard.create_invoices()
+    )
+    wizard.consolidated_billing = consolidated
+    wizard.save().create_invoices()
 
 
 class DistOrderSyncCommon(AccountTestInvoicingCommon):
