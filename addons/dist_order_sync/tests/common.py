@@ -13,7 +13,8 @@ def invoice_with_wizard(orders, user, consolidated=True):
         .with_user(user)
         .with_context(active_model="sale.order", active_ids=orders.ids)
     )
-    wizard.consolidated_billing = consolidated
+    if not consolidated:
+        wizard.consolidated_billing = False
     wizard.save().create_invoices()
 
 
