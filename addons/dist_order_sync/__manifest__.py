@@ -11,6 +11,31 @@
     "license": "LGPL-3",
     "development_status": "Beta",
     "depends": ["dist_approval_matrix"],
-    "data": [],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/dist_order_sync_security.xml",
+        "data/ir_cron_data.xml",
+        "data/mail_template_data.xml",
+        "views/dist_exception_views.xml",
+        "views/dist_exception_rule_views.xml",
+        "views/sale_order_views.xml",
+        "views/stock_picking_views.xml",
+        "views/account_move_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/menus.xml",
+        "wizards/dist_exception_dismiss_views.xml",
+        "wizards/dist_delivery_issue_views.xml",
+    ],
+    "demo": [
+        "demo/res_partner_demo.xml",
+        "demo/dist_exception_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "dist_order_sync/static/tests/tours/*.js",
+        ],
+    },
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
 }

@@ -1,0 +1,22 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class AccountMoveLine(models.Model):
+    _inherit = "account.move.line"
+
+    dist_stock_move_id = fields.Many2one(
+        "stock.move",
+        string="Delivered By",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The delivery (or return) move whose quantity this line bills.",
+    )
+
+    def unlink(self):
+        pickings = self.dist_stock_move_id.picking_id
+        res = super().unlink()
+        if pickings:
+            pickings._dist_reopen_billing()
+        return res

@@ -1,0 +1,159 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.fields import Command
+from odoo.tests import Form, new_test_user
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+
+def invoice_with_wizard(orders, user, consolidated=True):
+    """Odoo's own way: the user runs the invoicing wizard on ``orders``
+    (one invoice per customer, or per order when not ``consolidated``)."""
+    wizard = Form(
+        orders.env["sale.advance.payment.inv"]
+        .with_user(user)
+        .with_context(active_model="sale.order", active_ids=orders.ids)
+    )
+    if not consolidated:
+        wizard.consolidated_billing = False
+    wizard.save().create_invoices()
+
+
+class DistOrderSyncCommon(AccountTestInvoicingCommon):
+    """A company with stock, customers on each billing policy, and one user per
+    role: salesman, warehouse user, invoicing user, distribution manager."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.warehouse = cls.env["stock.warehouse"].search(
+            [("company_id", "=", cls.company.id)], limit=1
+        )
+        cls.product = cls._create_product(
+            name="Crate of Apples",
+            is_storable=True,
+            invoice_policy="delivery",
+            lst_price=100.0,
+        )
+        cls.product_b = cls._create_product(
+            name="Box of Pears",
+            is_storable=True,
+            invoice_policy="delivery",
+            lst_price=40.0,
+        )
+        for product in cls.product | cls.product_b:
+            cls.env["stock.quant"]._update_available_quantity(
+                product, cls.warehouse.lot_stock_id, 1000.0
+            )
+        cls.salesman = cls._dist_user("dist_salesman", "sales_team.group_sale_salesman")
+        cls.stock_user = cls._dist_user("dist_stock_user", "stock.group_stock_user")
+        cls.billing_user = cls._dist_user("dist_billing_user", "account.group_account_invoice")
+        cls.manager = cls._dist_user(
+            "dist_manager",
+            "dist_approval_matrix.group_dist_manager,sales_team.group_sale_manager,"
+            "stock.group_stock_manager,account.group_account_manager",
+        )
+        cls.company.dist_billing_user_id = cls.billing_user
+        cls.customer_delivery = cls._create_customer("Northwind", "delivery")
+        cls.customer_consolidated = cls._create_customer("Contoso", "consolidated")
+        cls.customer_manual = cls._create_customer("Fabrikam", None)
+
+    @classmethod
+    def _dist_user(cls, login, groups, company=None):
+        company = company or cls.company
+        return new_test_user(
+            cls.env,
+            login=f"{login}_{company.id}",
+            groups=groups,
+            company_id=company.id,
+            company_ids=[Command.set(company.ids)],
+        )
+
+    @classmethod
+    def _create_customer(cls, name, policy, **values):
+        partner = cls.env["res.partner"].create(
+            {
+                "name": name,
+                "is_company": True,
+                "property_payment_term_id": cls.pay_terms_a.id,
+                **values,
+            }
+        )
+        if policy:
+            partner.dist_billing_policy = policy
+        return partner
+
+    # ------------------------------------------------------------------
+    # Business steps, each done by the role that does it
+    # ------------------------------------------------------------------
+    def _create_order(self, partner, lines=None, user=None, **values):
+        """A sales order created and confirmed by the salesman."""
+        user = user or self.salesman
+        lines = lines or [(self.product, 10.0)]
+        order = (
+            self.env["sale.order"]
+            .with_user(user)
+            .create(
+                {
+                    "partner_id": partner.id,
+                    "order_line": [
+                        Command.create({"product_id": product.id, "product_uom_qty": qty})
+                        for product, qty in lines
+                    ],
+                    **values,
+                }
+            )
+        )
+        order.action_confirm()
+        return order.with_user(self.env.user)
+
+    def _bill(self):
+        """What the billing cron, woken by the validation, does a moment later."""
+        self.env["stock.picking"].sudo()._dist_bill_due()
+
+    def _deliver(self, picking, quantities=None, backorder=True, user=None, bill=True):
+        """The warehouse user validates ``picking`` with ``quantities``
+        ({product: qty}, default: everything), creating a backorder or not;
+        then the billing cron runs (``bill``)."""
+        picking = picking.with_user(user or self.stock_user)
+        for move in picking.move_ids:
+            qty = (quantities or {}).get(move.product_id, move.product_uom_qty)
+            move.quantity = qty
+            move.picked = True
+        result = picking.button_validate()
+        if isinstance(result, dict):
+            wizard = Form.from_action(picking.env, result).save()
+            if backorder:
+                wizard.process()
+            else:
+                wizard.process_cancel_backorder()
+        self.assertEqual(picking.state, "done")
+        if bill:
+            self._bill()
+        return picking.with_user(self.env.user)
+
+    def _return(self, picking, quantities, user=None):
+        """The warehouse user receives a customer return of ``quantities``."""
+        env = picking.with_user(user or self.stock_user).env
+        wizard = (
+            env["stock.return.picking"]
+            .with_context(active_id=picking.id, active_model="stock.picking")
+            .create({})
+        )
+        for line in wizard.product_return_moves:
+            line.quantity = quantities.get(line.product_id, 0.0)
+        action = wizard.action_create_returns()
+        returned = env["stock.picking"].browse(action["res_id"])
+        return self._deliver(returned, user=user)
+
+    def _invoiced(self, moves, product=None):
+        """Quantity on the product lines of ``moves`` (for ``product``)."""
+        lines = moves.invoice_line_ids.filtered(
+            lambda line: (
+                line.display_type == "product" and (not product or line.product_id == product)
+            )
+        )
+        return sum(lines.mapped("quantity"))
+
+    def _invoices_of(self, order):
+        return order.invoice_ids.sorted("id")
