@@ -19,7 +19,7 @@ ADDONS = ["dist_approval_matrix", "dist_order_sync", "dist_returns", "dist_kpi"]
 # A table each addon owns; None where the addon creates no table of its own yet.
 ADDON_TABLES = {
     "dist_approval_matrix": "dist_approval_rule",
-    "dist_order_sync": None,
+    "dist_order_sync": "dist_exception",
     "dist_returns": None,
     "dist_kpi": None,
 }

@@ -467,9 +467,7 @@ def cmd_bench(opts):
         pg.drop_db(db)
         install(conf, db, ADDONS, demo=False)
         paths = opts.paths or [str(ROOT / "tests" / "benchmarks")]
-        rc = _pytest(
-            conf, db, paths, ["-s", "-o", "python_files=bench_*.py", *opts.pytest_args], http=False
-        )
+        rc = _pytest(conf, db, paths, ["-s", *opts.pytest_args], http=False)
     return rc
 
 

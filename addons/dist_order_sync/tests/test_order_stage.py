@@ -12,6 +12,18 @@ class TestOrderStage(DistOrderSyncCommon):
         ).create({})._create_payments()
 
     def test_manual_customer_walks_every_stage(self):
+        self.env["dist.approval.rule"].sudo().create(
+            {
+                "name": "Discount above 10%",
+                "document_type": "sale",
+                "level": 1,
+                "company_id": self.company.id,
+                "check_discount": True,
+                "discount_above": 10,
+                "approver_group_id": self.env.ref("sales_team.group_sale_manager").id,
+            }
+        )
+        approver = self._dist_user("stage_approver", "sales_team.group_sale_manager")
         order = (
             self.env["sale.order"]
             .with_user(self.salesman)
@@ -19,19 +31,26 @@ class TestOrderStage(DistOrderSyncCommon):
                 {
                     "partner_id": self.customer_manual.id,
                     "order_line": [
-                        (0, 0, {"product_id": self.product.id, "product_uom_qty": 10.0})
+                        (
+                            0,
+                            0,
+                            {
+                                "product_id": self.product.id,
+                                "product_uom_qty": 10.0,
+                                "discount": 15.0,
+                            },
+                        )
                     ],
                 }
             )
         )
         self.assertEqual(order.dist_order_stage, "quotation")
-        # The approval matrix holds the quotation.
-        order.sudo().approval_state = "pending"
-        self.assertEqual(order.dist_order_stage, "to_approve")
-        order.sudo().approval_state = "approved"
-        self.assertEqual(order.dist_order_stage, "quotation")
-
+        # The approval matrix holds the quotation until a manager approves it.
         order.action_confirm()
+        self.assertEqual(order.approval_state, "pending")
+        self.assertEqual(order.dist_order_stage, "to_approve")
+        order.approval_request_ids.with_user(approver).action_approve()
+        self.assertEqual(order.approval_state, "approved")
         self.assertEqual(order.dist_order_stage, "confirmed")
         self._deliver(order.picking_ids, {self.product: 4.0})
         self.assertEqual(order.dist_order_stage, "partially_shipped")
