@@ -9,6 +9,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools.misc import formatLang
 
+from ..tools import form_action
 from .dist_approval_rule import DOCUMENT_TYPES
 
 REQUEST_STATES = [
@@ -554,13 +555,7 @@ class DistApprovalRequest(models.Model):
     # ------------------------------------------------------------------
     def action_open_document(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self.res_model,
-            "res_id": self.res_id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-        }
+        return form_action(self.res_model, self.res_id)
 
     def _dist_decision_wizard(self, decision):
         return {

@@ -7,6 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, plaintext2html, split_every
 
+from odoo.addons.dist_approval_matrix.tools import form_action
+
 _logger = logging.getLogger(__name__)
 
 EXCEPTION_TYPES = [
@@ -206,12 +208,7 @@ class DistException(models.Model):
 
     def action_open_document(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self.res_model,
-            "res_id": self.res_id,
-            "view_mode": "form",
-        }
+        return form_action(self.res_model, self.res_id)
 
     # ------------------------------------------------------------------
     # API for the other models
