@@ -323,6 +323,16 @@ def odoo(conf, *args, check=True):
     return res.returncode
 
 
+def addons_fingerprint():
+    """A digest of every file under addons/: changes when the code does."""
+    digest = hashlib.sha1()
+    for path in sorted(ADDONS_DIR.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(ADDONS_DIR)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def install(conf, db, modules, demo):
     args = ["-d", db, "-i", ",".join(modules), "--stop-after-init", "--log-level=warn"]
     if demo:
@@ -339,12 +349,21 @@ def cmd_run(opts):
         conf = pg.write_conf(opts.db, opts.port)
         if opts.reset:
             pg.drop_db(opts.db)
+        stamp = pg.base / f"{opts.db}.addons"
         if not pg.db_initialized(opts.db):
             pg.drop_db(opts.db)
             say(f"creating database {opts.db} with demo data and {', '.join(ADDONS)}")
             install(conf, opts.db, ADDONS, demo=True)
-        elif opts.update:
-            odoo(conf, "-d", opts.db, "-u", opts.update, "--stop-after-init", "--log-level=warn")
+        else:
+            # Code pulled or edited since the database was last built: its
+            # views, rights and data are updated before serving.
+            stale = not stamp.exists() or stamp.read_text() != addons_fingerprint()
+            update = ",".join(ADDONS) if stale else opts.update
+            if stale:
+                say(f"addons/ changed since {opts.db} was built: updating {update}")
+            if update:
+                odoo(conf, "-d", opts.db, "-u", update, "--stop-after-init", "--log-level=warn")
+        stamp.write_text(addons_fingerprint())
         say(f"serving http://127.0.0.1:{opts.port} (login admin / password admin); Ctrl-C stops")
         with contextlib.suppress(KeyboardInterrupt):
             odoo(conf, "-d", opts.db, check=False)
