@@ -475,7 +475,7 @@ class DistException(models.Model):
     def _dist_detect_late_delivery(self, now):
         rows = self._dist_picking_rows(
             """t.code = 'outgoing' AND p.state IN ('waiting', 'confirmed', 'assigned')
-               AND p.scheduled_date < %s""",
+               AND p.scheduled_date + make_interval(hours => c.dist_late_delivery_grace) < %s""",
             now,
         )
         found = {}

@@ -55,6 +55,13 @@ class ResCompany(models.Model):
         help="A done delivery that is still not billed this many hours after it "
         "became due raises an 'Unbilled Delivery' exception.",
     )
+    dist_late_delivery_grace = fields.Integer(
+        "Late Delivery Grace (hours)",
+        default=0,
+        help="An outgoing delivery not done this many hours after its scheduled "
+        "date raises a 'Late Delivery' exception; 0 flags it as soon as the "
+        "scheduled date is past.",
+    )
     dist_billing_retry_limit = fields.Integer(
         "Billing Attempts",
         default=10,
@@ -66,7 +73,7 @@ class ResCompany(models.Model):
         help="Send every exception owner a daily e-mail listing their open exceptions.",
     )
 
-    @api.constrains("dist_unbilled_delay", "dist_billing_retry_limit")
+    @api.constrains("dist_unbilled_delay", "dist_billing_retry_limit", "dist_late_delivery_grace")
     def _check_dist_billing_numbers(self):
         for company in self:
             if company.dist_unbilled_delay < 0:
@@ -74,6 +81,14 @@ class ResCompany(models.Model):
                     _(
                         "%(company)s: the unbilled delivery delay cannot be negative; "
                         "set 0 to flag deliveries as soon as they are due.",
+                        company=company.name,
+                    )
+                )
+            if company.dist_late_delivery_grace < 0:
+                raise ValidationError(
+                    _(
+                        "%(company)s: the late delivery grace cannot be negative; "
+                        "set 0 to flag deliveries as soon as their scheduled date is past.",
                         company=company.name,
                     )
                 )

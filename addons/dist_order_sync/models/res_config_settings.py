@@ -21,6 +21,9 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.dist_billing_user_id", readonly=False
     )
     dist_unbilled_delay = fields.Integer(related="company_id.dist_unbilled_delay", readonly=False)
+    dist_late_delivery_grace = fields.Integer(
+        related="company_id.dist_late_delivery_grace", readonly=False
+    )
     dist_billing_retry_limit = fields.Integer(
         related="company_id.dist_billing_retry_limit", readonly=False
     )

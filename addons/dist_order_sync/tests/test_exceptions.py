@@ -100,6 +100,17 @@ class TestExceptions(DistOrderSyncCommon):
         self.assertFalse(exception.activity_ids)
         self.assertEqual(order.dist_exception_count, 0)
 
+    def test_late_delivery_grace(self):
+        with self.assertRaises(ValidationError):
+            self.company.dist_late_delivery_grace = -1
+        self.company.dist_late_delivery_grace = 48
+        order = self._create_order(self.customer_manual)
+        picking = order.picking_ids
+        self._scan(picking.scheduled_date + timedelta(days=1))
+        self.assertFalse(self._exceptions("late_delivery", picking))
+        self._scan(picking.scheduled_date + timedelta(days=2, hours=1))
+        self.assertEqual(len(self._exceptions("late_delivery", picking)), 1)
+
     def test_shortage_without_supply_resolved_when_stock_arrives(self):
         order = self._order_scarce(days=3)
         self._scan()
