@@ -150,7 +150,15 @@ class DistException(models.Model):
                     "its owner, severity, status or resolution note instead."
                 )
             )
-        return super().write(vals)
+        # However an exception is closed (button, wizard, scanner, RPC), the
+        # system records when and the owners' activities are done.
+        closing = vals.get("state") in ("resolved", "dismissed")
+        if closing:
+            vals = {**vals, "resolved_on": vals.get("resolved_on") or fields.Datetime.now()}
+        res = super().write(vals)
+        if closing:
+            self.activity_ids.sudo().unlink()
+        return res
 
     @api.constrains("state", "resolution_note")
     def _check_dismiss_note(self):
@@ -268,16 +276,11 @@ class DistException(models.Model):
 
     def _dist_close(self, state, note=None):
         """Close these exceptions; the owners' activities are done."""
-        now = fields.Datetime.now()
         to_close = self.filtered(lambda e: e.state in OPEN_STATES)
-        vals = {"state": state, "resolved_on": now}
+        vals = {"state": state}
         if note:
             vals["resolution_note"] = note
-        # Closing is allowed to whoever may write the exception; the closing
-        # time is the system's.
-        to_close.check_access("write")
-        to_close.sudo().write(vals)
-        to_close.activity_ids.sudo().unlink()
+        to_close.write(vals)
 
     @api.model
     def _dist_blocking(self, exception_type):

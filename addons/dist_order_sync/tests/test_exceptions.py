@@ -258,6 +258,21 @@ class TestExceptions(DistOrderSyncCommon):
         self.assertFalse(self._exceptions("late_delivery", picking))
         self.assertEqual(exception.state, "dismissed")
 
+    def test_closed_by_a_plain_write_records_when(self):
+        """An RPC client writing the state closes the exception as the button does."""
+        order = self._create_order(self.customer_manual)
+        self._scan(order.picking_ids.scheduled_date + timedelta(days=1))
+        exception = self._exceptions("late_delivery", order.picking_ids)
+        self.assertTrue(exception.activity_ids)
+        with self.assertRaises(AccessError):
+            exception.with_user(self.salesman).write(
+                {"state": "resolved", "resolved_on": "2020-01-01 00:00:00"}
+            )
+        exception.with_user(self.salesman).write({"state": "resolved"})
+        self.assertEqual(exception.state, "resolved")
+        self.assertTrue(exception.resolved_on)
+        self.assertFalse(exception.activity_ids)
+
     def test_routing_rule_and_severity(self):
         self.env["dist.exception.rule"].with_user(self.manager).create(
             {"exception_type": "late_delivery", "user_id": self.manager.id, "severity": "critical"}
