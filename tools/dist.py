@@ -350,6 +350,7 @@ def cmd_run(opts):
         if opts.reset:
             pg.drop_db(opts.db)
         stamp = pg.base / f"{opts.db}.addons"
+        fingerprint = addons_fingerprint()
         if not pg.db_initialized(opts.db):
             pg.drop_db(opts.db)
             say(f"creating database {opts.db} with demo data and {', '.join(ADDONS)}")
@@ -357,13 +358,13 @@ def cmd_run(opts):
         else:
             # Code pulled or edited since the database was last built: its
             # views, rights and data are updated before serving.
-            stale = not stamp.exists() or stamp.read_text() != addons_fingerprint()
+            stale = not stamp.exists() or stamp.read_text() != fingerprint
             update = ",".join(ADDONS) if stale else opts.update
             if stale:
                 say(f"addons/ changed since {opts.db} was built: updating {update}")
             if update:
                 odoo(conf, "-d", opts.db, "-u", update, "--stop-after-init", "--log-level=warn")
-        stamp.write_text(addons_fingerprint())
+        stamp.write_text(fingerprint)
         say(f"serving http://127.0.0.1:{opts.port} (login admin / password admin); Ctrl-C stops")
         with contextlib.suppress(KeyboardInterrupt):
             odoo(conf, "-d", opts.db, check=False)
