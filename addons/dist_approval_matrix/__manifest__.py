@@ -3,7 +3,7 @@
     "name": "Distribution Control: Approval Matrix",
     "summary": "Threshold-based approvals for sales, purchases, "
     "inventory adjustments and credit notes",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Sales/Sales",
     "website": "https://github.com/distribution-control/distribution-control",
     "author": "Distribution Control",
@@ -23,6 +23,7 @@
         "security/dist_approval_security.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
+        "views/dist_approval_templates.xml",
         "views/dist_approval_rule_views.xml",
         "views/dist_approval_request_views.xml",
         "views/dist_approval_delegation_views.xml",

@@ -3,7 +3,7 @@
     "name": "Distribution Control: Order Sync",
     "summary": "Delivery-triggered invoicing, billing policies, exception queue "
     "and one order status",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Sales/Sales",
     "website": "https://github.com/distribution-control/distribution-control",
     "author": "Distribution Control",

@@ -169,7 +169,7 @@ class BenchOrderSync(TransactionCase):
 
     def _bill_due(self):
         """What the billing cron does when it runs."""
-        self.env["stock.picking"]._dist_bill_due()
+        self.env["dist.billing"]._dist_bill_due()
 
     def _set_in_request(self, in_request):
         self.env["ir.config_parameter"].set_param(
@@ -432,11 +432,12 @@ class BenchOrderSync(TransactionCase):
         self.assertGreaterEqual(open_orders, SCANNED_ORDERS)
 
         Exception = self.env["dist.exception"]
-        first = self._timed(Exception._dist_scan)
+        Scanner = self.env["dist.exception.scanner"]
+        first = self._timed(Scanner._dist_scan)
         counts = dict(Exception._read_group([], ["exception_type"], ["__count"]))
         self.assertGreaterEqual(counts.get("late_delivery", 0), late_count)
         self.assertGreaterEqual(counts.get("shortage", 0), short_count)
-        steady = self._timed(Exception._dist_scan)
+        steady = self._timed(Scanner._dist_scan)
         opened = sum(counts.values())
         # The late ones are delivered: the next scan resolves them.
         self.env.execute_query(
@@ -446,7 +447,7 @@ class BenchOrderSync(TransactionCase):
             )
         )
         self.env.invalidate_all()
-        resolving = self._timed(Exception._dist_scan)
+        resolving = self._timed(Scanner._dist_scan)
         resolved = Exception.search_count([("state", "=", "resolved")])
         self.assertGreaterEqual(resolved, late_count)
 

@@ -1,3 +1,6 @@
+from . import dist_activity_mixin
+from . import dist_protected_mixin
+from . import dist_approval_facts
 from . import dist_approval_rule
 from . import dist_approval_mixin
 from . import dist_approval_line_mixin

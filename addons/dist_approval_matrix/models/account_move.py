@@ -21,13 +21,13 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------------
     def _dist_approval_facts(self, needed):
         if "overdue" in needed:
-            overdue = self._dist_overdue_facts(
+            overdue = self.env["dist.approval.facts"]._dist_overdue(
                 {m.id: m.commercial_partner_id for m in self}, {m.id: m.company_id for m in self}
             )
         facts = {}
         for move in self:
             lines = move.invoice_line_ids.filtered(lambda line: line.display_type == "product")
-            values = self._dist_document_facts(
+            values = self.env["dist.approval.facts"]._dist_document_facts(
                 needed, move.partner_id, lines, move.currency_id, team=move.team_id
             )
             if "amount" in needed:
@@ -50,8 +50,10 @@ class AccountMove(models.Model):
         self.ensure_one()
         move = self.sudo()
         partner = move.commercial_partner_id.with_company(move.company_id)
-        money = move._dist_money_formatter()
-        overdue = self._dist_overdue_facts({move.id: partner}, {move.id: move.company_id})
+        money = move._dist_money
+        overdue = self.env["dist.approval.facts"]._dist_overdue(
+            {move.id: partner}, {move.id: move.company_id}
+        )
         return [
             (self.env._("Credit note (company currency)"), money(abs(move.amount_untaxed_signed))),
             (self.env._("Receivable"), money(partner.credit)),

@@ -7,7 +7,6 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools.misc import formatLang
 
 APPROVAL_STATES = [
     ("not_required", "Not Required"),
@@ -62,6 +61,7 @@ class DistApprovalMixin(models.AbstractModel):
     """
 
     _name = "dist.approval.mixin"
+    _inherit = ["dist.protected.mixin"]
     _description = "Approval Matrix Document"
     # The rules' document type, the state the held action leads to (guarded
     # against raw writes and imports) and the fields that carry facts.
@@ -128,102 +128,14 @@ class DistApprovalMixin(models.AbstractModel):
         """Whether the held action is still to be done."""
         raise NotImplementedError
 
-    def _dist_money_formatter(self):
-        """A function formatting amounts in the document's company currency."""
-        currency = self._dist_approval_company().currency_id
-        return lambda amount: formatLang(self.env, amount or 0.0, currency_obj=currency)
+    def _dist_money(self, amount):
+        """``amount`` in the document's company currency, as people read it."""
+        return self.env["dist.approval.facts"]._dist_format_money(
+            amount, self._dist_approval_company().currency_id
+        )
 
     def _dist_has_chatter(self):
         return "message_ids" in self._fields
-
-    # ------------------------------------------------------------------
-    # Facts shared by several documents
-    # ------------------------------------------------------------------
-    @api.model
-    def _dist_ancestor_ids(self, categories):
-        """Ids of the categories and of all their parents (parent_path), no query."""
-        return sorted(
-            {
-                int(part)
-                for path in categories.mapped("parent_path")
-                for part in path.split("/")
-                if part
-            }
-        )
-
-    @api.model
-    def _dist_document_facts(self, needed, partner, lines, currency=None, warehouse=None,
-                             team=None):  # fmt: skip
-        """The facts commercial documents share: parties, scope, discount."""
-        commercial = partner.commercial_partner_id
-        values = {}
-        if "partner" in needed:
-            values["partner"] = commercial.id
-        if "currency" in needed:
-            values["currency"] = currency.name
-        if "warehouse" in needed:
-            values["warehouse"] = warehouse.id
-        if "team" in needed:
-            values["team"] = team.id
-        if "partner_categories" in needed:
-            values["partner_categories"] = self._dist_ancestor_ids(
-                partner.category_id | commercial.category_id
-            )
-        if "product_categories" in needed:
-            values["product_categories"] = self._dist_ancestor_ids(lines.product_id.categ_id)
-        if "discount" in needed:
-            values["discount"] = max(lines.mapped("discount") or [0.0])
-        return values
-
-    @api.model
-    def _dist_overdue_facts(self, partners_by_record, company_by_record):
-        """{record id: {'days', 'amount'}}: the customer's open invoices past due.
-
-        One grouped query for all records of a company.
-        """
-        today = fields.Date.context_today(self)
-        result = {}
-        by_company = defaultdict(set)
-        for rid, company in company_by_record.items():
-            by_company[company].add(partners_by_record[rid].id)
-        overdue = {}
-        for company, partner_ids in by_company.items():
-            groups = (
-                self.env["account.move"]
-                .sudo()
-                ._read_group(
-                    [
-                        ("company_id", "=", company.id),
-                        ("commercial_partner_id", "in", list(partner_ids)),
-                        ("move_type", "=", "out_invoice"),
-                        ("state", "=", "posted"),
-                        ("payment_state", "in", ("not_paid", "partial")),
-                        ("invoice_date_due", "<", today),
-                    ],
-                    ["commercial_partner_id"],
-                    ["invoice_date_due:min", "amount_residual_signed:sum"],
-                )
-            )
-            for partner, oldest, amount in groups:
-                overdue[company, partner.id] = {"days": (today - oldest).days, "amount": amount}
-        for rid, partner in partners_by_record.items():
-            result[rid] = overdue.get(
-                (company_by_record[rid], partner.id), {"days": 0, "amount": 0.0}
-            )
-        return result
-
-    @api.model
-    def _dist_credit_facts(self, partner, company, document_amount):
-        """Odoo's own credit check: receivable + to invoice + this document > limit."""
-        partner = partner.with_company(company).sudo()
-        limit = partner.credit_limit if company.account_use_credit_limit else 0.0
-        facts = {"limit": limit, "receivable": 0.0, "to_invoice": 0.0, "document": document_amount}
-        if limit:
-            facts["receivable"] = partner.credit
-            facts["to_invoice"] = partner.credit_to_invoice
-        facts["total"] = facts["receivable"] + facts["to_invoice"] + document_amount
-        facts["exceeded"] = bool(limit) and facts["total"] > limit
-        return facts
 
     # ------------------------------------------------------------------
     # Gate
@@ -235,12 +147,15 @@ class DistApprovalMixin(models.AbstractModel):
         passed = self.env.cr.cache.get(_GATE_KEY, ())
         return all((self._name, rid) in passed for rid in self.ids)
 
-    def _dist_with_gate(self):
+    def _dist_with_gate(self, passed=None):
+        """Self in an environment where the records ``passed`` (all of self by
+        default) went through the gate."""
         cr = self.env.cr
         if _GATE_KEY not in cr.cache:
             cr.cache[_GATE_KEY] = set()
             cr.postrollback.add(lambda: cr.cache.pop(_GATE_KEY, None))
-        cr.cache[_GATE_KEY].update((self._name, rid) for rid in self.ids)
+        passed = self if passed is None else passed
+        cr.cache[_GATE_KEY].update((self._name, rid) for rid in passed.ids)
         return self.with_context(**{_GATE_KEY: _GATE})
 
     def _dist_matrix_active(self):
@@ -294,10 +209,10 @@ class DistApprovalMixin(models.AbstractModel):
         return allowed.with_prefetch(self._prefetch_ids)
 
     def _dist_approval_set_state(self, state):
-        self._dist_with_gate().sudo().write({"approval_state": state})
+        self._dist_as_system().sudo().write({"approval_state": state})
 
     def _dist_approval_write_signature(self, signature):
-        self._dist_with_gate().sudo().write({"dist_approval_signature": signature})
+        self._dist_as_system().sudo().write({"dist_approval_signature": signature})
 
     def _dist_approval_evaluate(self):
         """{record id: ([(rule, reason)], facts)}: the matrix on these documents."""
@@ -505,8 +420,6 @@ class DistApprovalMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            self._dist_check_protected_write(vals)
         records = super().create(vals_list)
         records._dist_guard_created()
         return records
@@ -525,8 +438,7 @@ class DistApprovalMixin(models.AbstractModel):
             created_done._dist_approval_gate(raise_if_blocked=True)
 
     def _dist_guard_write(self, vals):
-        """Before a write: no raw write of the approval fields or into the done state."""
-        self._dist_check_protected_write(vals)
+        """Before a write: no raw write into the done state."""
         done = self._dist_approval_done_state
         if done and vals.get("state") == done and not self._dist_gate_passed():
             self.filtered(lambda r: r.state != done)._dist_approval_gate(raise_if_blocked=True)
@@ -536,15 +448,21 @@ class DistApprovalMixin(models.AbstractModel):
         if self._dist_approval_watched_fields & set(vals) and not self._dist_gate_passed():
             self._dist_approval_recheck()
 
-    def _dist_check_protected_write(self, vals):
-        protected = {"approval_state", "dist_approval_signature"} & set(vals)
-        if protected and not self._dist_gate_passed():
-            raise UserError(
-                self.env._(
-                    "The approval state is set by the approval matrix only; "
-                    "use Confirm and the approvers' decisions instead."
-                )
+    def _dist_protected_field_names(self):
+        return super()._dist_protected_field_names() | {
+            "approval_state",
+            "dist_approval_signature",
+        }
+
+    def _dist_protected_error(self, field_names):
+        if not field_names & {"approval_state", "dist_approval_signature"}:
+            return super()._dist_protected_error(field_names)
+        return UserError(
+            self.env._(
+                "The approval state is set by the approval matrix only; "
+                "use Confirm and the approvers' decisions instead."
             )
+        )
 
     # ------------------------------------------------------------------
     # Banner and buttons on the document
@@ -563,33 +481,14 @@ class DistApprovalMixin(models.AbstractModel):
             record.dist_approval_banner = record._dist_approval_render_banner(current)
 
     def _dist_approval_render_banner(self, requests):
-        rows = Markup().join(
-            Markup("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>")
-            % (
-                request.level,
-                request.reason,
-                request.approvers_display,
-                dict(request._fields["state"]._description_selection(self.env))[request.state],
-            )
-            for request in requests.sorted("level")
-        )
-        live = Markup().join(
-            Markup("<li><b>%s</b>: %s</li>") % (label, value)
-            for label, value in self._dist_approval_live_facts()
-        )
-        return Markup(
-            "<div><strong>%s</strong>"
-            "<table class='table table-sm mb-1'><thead><tr><th>%s</th><th>%s</th>"
-            "<th>%s</th><th>%s</th></tr></thead><tbody>%s</tbody></table>"
-            "<ul class='mb-0'>%s</ul></div>"
-        ) % (
-            self.env._("Waiting for approval"),
-            self.env._("Level"),
-            self.env._("Why"),
-            self.env._("Approvers"),
-            self.env._("Status"),
-            rows,
-            live,
+        states = dict(requests._fields["state"]._description_selection(self.env))
+        return self.env["ir.qweb"]._render(
+            "dist_approval_matrix.approval_banner",
+            {
+                "requests": requests.sorted("level"),
+                "states": states,
+                "live_facts": self._dist_approval_live_facts(),
+            },
         )
 
     def _dist_requests_i_can_decide(self):

@@ -2,15 +2,9 @@
 from collections import defaultdict
 from datetime import timedelta
 
-from markupsafe import Markup
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
-from odoo.tools.misc import formatLang
-
-from ..tools import form_action
-from .dist_approval_rule import DOCUMENT_TYPES
 
 REQUEST_STATES = [
     ("waiting", "Waiting"),
@@ -32,7 +26,7 @@ class DistApprovalRequest(models.Model):
 
     _name = "dist.approval.request"
     _description = "Approval Request"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "dist.activity.mixin"]
     _order = "pending_since, requested_on, id"
     _rec_name = "display_name"
 
@@ -47,7 +41,9 @@ class DistApprovalRequest(models.Model):
     # Rules with requests cannot be deleted (see the rule's unlink), only archived;
     # "set null" lets the module itself be uninstalled.
     rule_id = fields.Many2one("dist.approval.rule", readonly=True, index=True, ondelete="set null")
-    document_type = fields.Selection(DOCUMENT_TYPES, required=True, readonly=True, index=True)
+    document_type = fields.Selection(
+        selection="_selection_document_type", required=True, readonly=True, index=True
+    )
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     level = fields.Integer(required=True, readonly=True)
@@ -117,8 +113,18 @@ class DistApprovalRequest(models.Model):
             )
 
     @api.model
+    def _selection_document_type(self):
+        return self.env["dist.approval.rule"]._fields["document_type"].selection
+
+    @api.model
     def _selection_document_ref(self):
-        return [(m.model, m.name) for m in self.env["ir.model"].sudo().search([])]
+        """The models the matrix holds: those using the approval mixin."""
+        models = self.env.registry.descendants(["dist.approval.mixin"], "_inherit")
+        return [
+            (model, self.env["ir.model"]._get(model).name)
+            for model in sorted(models)
+            if not self.env[model]._abstract
+        ]
 
     @api.depends("res_model", "res_id")
     def _compute_document_ref(self):
@@ -186,9 +192,7 @@ class DistApprovalRequest(models.Model):
     def _dist_render_rows(self, rows):
         if not rows:
             return False
-        return Markup("<table class='table table-sm mb-0'><tbody>%s</tbody></table>") % Markup(
-            ""
-        ).join(Markup("<tr><th>%s</th><td>%s</td></tr>") % (label, value) for label, value in rows)
+        return self.env["ir.qweb"]._render("dist_approval_matrix.facts_table", {"rows": rows})
 
     def _dist_render_facts(self, facts):
         """Readable rows for the JSON snapshot of the facts."""
@@ -250,7 +254,9 @@ class DistApprovalRequest(models.Model):
         return self._dist_render_rows(rows)
 
     def _dist_money(self, amount):
-        return formatLang(self.env, amount or 0.0, currency_obj=self.company_id.currency_id)
+        return self.env["dist.approval.facts"]._dist_format_money(
+            amount, self.company_id.currency_id
+        )
 
     # ------------------------------------------------------------------
     # Who may decide
@@ -264,9 +270,8 @@ class DistApprovalRequest(models.Model):
     def _dist_candidates(self):
         """Users who are approvers of this request (before segregation of duties)."""
         self.ensure_one()
-        users = self.approver_user_ids | self.approver_group_id.all_user_ids
-        return users.filtered(
-            lambda u: u.active and not u.share and self.company_id in u.company_ids
+        return self.env["dist.approval.rule"]._dist_eligible_approvers(
+            self.approver_user_ids, self.approver_group_id, self.company_id
         )
 
     def _dist_decider_for(self, user, acting_for=None):
@@ -474,28 +479,34 @@ class DistApprovalRequest(models.Model):
     def _dist_make_pending(self):
         """Open these requests for decision: deadline, activities for the approvers."""
         now = fields.Datetime.now()
-        activity_type = self.env.ref(
-            "dist_approval_matrix.mail_act_dist_approval", raise_if_not_found=False
-        )
-        for request in self:
-            sla = request.rule_id.sla_hours
-            request.sudo().write(
+        by_sla = self.grouped(lambda r: r.rule_id.sla_hours)
+        for sla, requests in by_sla.items():
+            requests.sudo().write(
                 {
                     "state": "pending",
                     "pending_since": now,
                     "deadline": now + timedelta(hours=sla) if sla else False,
                 }
             )
+        Delegation = self.env["dist.approval.delegation"]
+        todo = []
+        for request in self:
             users = request._dist_candidates() - request.excluded_user_ids
-            delegates = self.env["dist.approval.delegation"]._dist_delegates_of(users)
-            for user in users | delegates:
-                request.sudo().activity_schedule(
-                    activity_type_id=activity_type.id if activity_type else False,
-                    summary=self.env._("Approve %(doc)s", doc=request.res_name),
-                    note=request.reason,
-                    user_id=user.id,
-                    date_deadline=(request.deadline or now).date(),
+            for user in users | Delegation._dist_delegates_of(users):
+                todo.append(
+                    (
+                        request,
+                        user,
+                        self.env._("Approve %(doc)s", doc=request.res_name),
+                        request.reason,
+                        (request.deadline or now).date(),
+                    )
                 )
+        self.sudo()._dist_schedule_activities(
+            todo,
+            self.env.ref("dist_approval_matrix.mail_act_dist_approval", raise_if_not_found=False),
+            notify=True,
+        )
 
     # ------------------------------------------------------------------
     # Escalation
@@ -524,10 +535,8 @@ class DistApprovalRequest(models.Model):
         """Mark pending requests past their SLA overdue; tell the escalation user once."""
         now = fields.Datetime.now()
         late = self.search(self._dist_overdue_domain(), limit=limit)
-        activity_type = self.env.ref(
-            "dist_approval_matrix.mail_act_dist_approval", raise_if_not_found=False
-        )
         late.write({"is_overdue": True, "escalated_on": now})
+        todo = []
         for request in late:
             escalation = request.rule_id.escalation_user_id
             body = self.env._(
@@ -535,19 +544,17 @@ class DistApprovalRequest(models.Model):
                 request=request.display_name,
                 deadline=fields.Datetime.to_string(request.deadline),
             )
-            if escalation:
-                request.activity_schedule(
-                    activity_type_id=activity_type.id if activity_type else False,
-                    summary=self.env._("Overdue approval: %(doc)s", doc=request.res_name),
-                    note=body,
-                    user_id=escalation.id,
-                    date_deadline=now.date(),
-                )
+            summary = self.env._("Overdue approval: %(doc)s", doc=request.res_name)
+            todo.append((request, escalation, summary, body, now.date()))
             request.message_post(
                 body=body,
                 partner_ids=escalation.partner_id.ids,
                 subtype_xmlid="mail.mt_comment" if escalation else "mail.mt_note",
             )
+        self._dist_schedule_activities(
+            todo,
+            self.env.ref("dist_approval_matrix.mail_act_dist_approval", raise_if_not_found=False),
+        )
         return late
 
     # ------------------------------------------------------------------
@@ -555,7 +562,7 @@ class DistApprovalRequest(models.Model):
     # ------------------------------------------------------------------
     def action_open_document(self):
         self.ensure_one()
-        return form_action(self.res_model, self.res_id)
+        return self._document().get_formview_action()
 
     def _dist_decision_wizard(self, decision):
         return {

@@ -1,9 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from collections import namedtuple
-
-from odoo import _, api, fields, models, tools
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools.misc import formatLang
+
+from .. import engine
 
 DOCUMENT_TYPES = [
     ("sale", "Sales Order"),
@@ -12,31 +11,9 @@ DOCUMENT_TYPES = [
     ("refund", "Customer Credit Note"),
 ]
 
-# Facts a threshold reads; the engine computes only the facts some rule needs.
-THRESHOLD_FACTS = {
-    "amount_min": "amount",
-    "amount_max": "amount",
-    "check_discount": "discount",
-    "check_margin": "margin",
-    "credit_limit_exceeded": "credit",
-    "check_overdue": "overdue",
-    "check_adjustment": "adjustment",
-}
-SCOPE_FACTS = {
-    "warehouse_ids": "warehouse",
-    "team_ids": "team",
-    "partner_category_ids": "partner_categories",
-    "product_category_ids": "product_categories",
-}
-# What each document type can tell the matrix.
-APPLICABLE_FACTS = {
-    "sale": {"amount", "discount", "margin", "credit", "overdue"}
-    | {"warehouse", "team", "partner_categories", "product_categories"},
-    "purchase": {"amount", "discount", "warehouse", "partner_categories", "product_categories"},
-    "inventory": {"adjustment", "warehouse", "product_categories"},
-    "refund": {"amount", "discount", "overdue", "team", "partner_categories"}
-    | {"product_categories"},
-}
+
+def _pct(value):
+    return f"{value:.4g}"
 
 
 class DistApprovalRule(models.Model):
@@ -44,12 +21,16 @@ class DistApprovalRule(models.Model):
 
     A rule triggers on a document when the document is in the rule's scope
     (every scope left empty means "any") and every threshold that is set
-    holds. Triggered rules become approval requests, approved level by level.
+    holds; a rule without threshold triggers on every document of its scope,
+    and only when the administrator says so (``apply_always``). Triggered
+    rules become approval requests, approved level by level. The matching
+    itself is ``engine.evaluate``.
     """
 
     _name = "dist.approval.rule"
     _description = "Approval Matrix Rule"
     _order = "company_id, document_type, level, sequence, id"
+    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
     active = fields.Boolean(default=True)
@@ -68,8 +49,8 @@ class DistApprovalRule(models.Model):
     )
 
     # Scope: empty means any.
-    warehouse_ids = fields.Many2many("stock.warehouse", string="Warehouses")
-    team_ids = fields.Many2many("crm.team", string="Sales Teams")
+    warehouse_ids = fields.Many2many("stock.warehouse", string="Warehouses", check_company=True)
+    team_ids = fields.Many2many("crm.team", string="Sales Teams", check_company=True)
     partner_category_ids = fields.Many2many(
         "res.partner.category",
         string="Partner Tags",
@@ -82,7 +63,8 @@ class DistApprovalRule(models.Model):
         "categories or their sub-categories.",
     )
 
-    # Thresholds: all that are set must hold.
+    # Thresholds: all that are set must hold. Setting a value switches its
+    # threshold on (see create and write).
     amount_min = fields.Monetary(
         "Amount From",
         aggregator=None,
@@ -97,11 +79,11 @@ class DistApprovalRule(models.Model):
         help="Untaxed amount in company currency, at or below which the rule "
         "applies. Zero: no upper bound.",
     )
-    check_discount = fields.Boolean()
+    check_discount = fields.Boolean("Check Discount")
     discount_above = fields.Float(
         "Discount Above (%)", aggregator=None, help="Triggers when any line discount is above this."
     )
-    check_margin = fields.Boolean()
+    check_margin = fields.Boolean("Check Margin")
     margin_below = fields.Float(
         "Margin Below (%)", aggregator=None, help="Triggers when the order margin is below this."
     )
@@ -124,6 +106,21 @@ class DistApprovalRule(models.Model):
         help="Inventory adjustments: absolute value (quantity difference x "
         "cost) above which the rule triggers.",
     )
+    apply_always = fields.Boolean(
+        "Every Document in Scope",
+        help="The rule has no threshold on purpose: every document of its scope "
+        "needs this approval. A rule without threshold is refused unless this is set.",
+    )
+    evidence_required = fields.Boolean(
+        "Attachment Required",
+        help="Approval can only be requested when the document carries an "
+        "attachment (e.g. a signed contract, the supplier's quote).",
+    )
+    evidence_label = fields.Char(
+        "Attachment Expected",
+        translate=True,
+        help="What the attachment should be, as the requester reads it: 'the signed contract'.",
+    )
 
     # Approvers
     approver_group_id = fields.Many2one("res.groups")
@@ -134,6 +131,7 @@ class DistApprovalRule(models.Model):
         "user_id",
         string="Approvers",
         domain=[("share", "=", False)],
+        check_company=True,
     )
     approvals_required = fields.Integer(
         aggregator=None,
@@ -148,7 +146,7 @@ class DistApprovalRule(models.Model):
     )
     sla_hours = fields.Float("SLA (hours)", aggregator=None, help="Zero: no deadline.")
     escalation_user_id = fields.Many2one(
-        "res.users", domain=[("share", "=", False)], string="Escalate To"
+        "res.users", domain=[("share", "=", False)], string="Escalate To", check_company=True
     )
     note = fields.Text("Instructions", translate=True)
     scope_summary = fields.Char("Scope", compute="_compute_summaries")
@@ -160,32 +158,113 @@ class DistApprovalRule(models.Model):
         "CHECK(approvals_required >= 1)", "At least one approval is required."
     )
 
+    # ------------------------------------------------------------------
+    # What the matrix knows: thresholds and scopes (addons extend these)
+    # ------------------------------------------------------------------
+    @api.model
+    def _dist_threshold_fields(self):
+        """{engine threshold: (value field, switch field)}.
+
+        Without a switch the value field is its own switch (zero: off).
+        """
+        return {
+            "amount_min": ("amount_min", None),
+            "amount_max": ("amount_max", None),
+            "discount_above": ("discount_above", "check_discount"),
+            "margin_below": ("margin_below", "check_margin"),
+            "credit": ("credit_limit_exceeded", None),
+            "overdue_days_above": ("overdue_days_above", "check_overdue"),
+            "adjustment_value_above": ("adjustment_value_above", "check_adjustment"),
+        }
+
+    @api.model
+    def _dist_scope_fields(self):
+        """{scope field: fact it matches}."""
+        return {
+            "warehouse_ids": "warehouse",
+            "team_ids": "team",
+            "partner_category_ids": "partner_categories",
+            "product_category_ids": "product_categories",
+        }
+
+    @api.model
+    def _dist_applicable_facts(self, document_type):
+        """What each document type can tell the matrix."""
+        return {
+            "sale": {"amount", "discount", "margin", "credit", "overdue"}
+            | {"warehouse", "team", "partner_categories", "product_categories"},
+            "purchase": {"amount", "discount", "warehouse", "partner_categories"}
+            | {"product_categories"},
+            "inventory": {"adjustment", "warehouse", "product_categories"},
+            "refund": {"amount", "discount", "overdue", "team", "partner_categories"}
+            | {"product_categories"},
+        }.get(document_type, set())
+
+    def _dist_thresholds(self):
+        """{engine threshold: limit} of the thresholds this rule sets."""
+        self.ensure_one()
+        thresholds = {}
+        for name, (field, switch) in self._dist_threshold_fields().items():
+            if switch:
+                if self[switch]:
+                    thresholds[name] = self[field]
+            elif self[field]:
+                thresholds[name] = self[field]
+        return thresholds
+
+    def _dist_threshold_field_names(self):
+        """The threshold fields people set on a rule, value and switch alike."""
+        return {field for pair in self._dist_threshold_fields().values() for field in pair if field}
+
+    @api.model
+    def _dist_switch_on_set_thresholds(self, vals):
+        """A threshold value written without its switch switches it on.
+
+        So that an import or an RPC client setting ``discount_above`` alone
+        gets the condition it asked for, never a rule without it.
+        """
+        vals = dict(vals)
+        for field, switch in self._dist_threshold_fields().values():
+            value = vals.get(field)
+            if switch and switch not in vals and value is not None and value is not False:
+                vals[switch] = True
+        return vals
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
     @api.depends(
         "warehouse_ids", "team_ids", "partner_category_ids", "product_category_ids",
         "amount_min", "amount_max", "check_discount", "discount_above", "check_margin",
         "margin_below", "credit_limit_exceeded", "check_overdue", "overdue_days_above",
-        "check_adjustment", "adjustment_value_above",
+        "check_adjustment", "adjustment_value_above", "apply_always",
     )  # fmt: skip
     def _compute_summaries(self):
         for rule in self:
             rule.scope_summary = rule._dist_scope_text().strip() or self.env._("Any")
-            money = rule._dist_format_money
-            parts = []
-            if rule.amount_min:
-                parts.append(f"≥ {money(rule.amount_min)}")
-            if rule.amount_max:
-                parts.append(f"≤ {money(rule.amount_max)}")
-            if rule.check_discount:
-                parts.append(self.env._("discount > %s%%", _pct(rule.discount_above)))
-            if rule.check_margin:
-                parts.append(self.env._("margin < %s%%", _pct(rule.margin_below)))
-            if rule.credit_limit_exceeded:
-                parts.append(self.env._("over credit limit"))
-            if rule.check_overdue:
-                parts.append(self.env._("overdue > %s days", rule.overdue_days_above))
-            if rule.check_adjustment:
-                parts.append(self.env._("adjustment > %s", money(rule.adjustment_value_above)))
-            rule.condition_summary = "; ".join(parts) or self.env._("Always")
+            thresholds = rule._dist_thresholds()
+            parts = [
+                rule._dist_threshold_summary(name, limit) for name, limit in thresholds.items()
+            ]
+            if parts:
+                rule.condition_summary = "; ".join(parts)
+            elif rule.apply_always:
+                rule.condition_summary = self.env._("Every document in scope")
+            else:
+                rule.condition_summary = self.env._("No condition: set a threshold")
+
+    def _dist_threshold_summary(self, name, limit):
+        """One threshold of this rule, in a few words."""
+        money = self._dist_money
+        return {
+            "amount_min": lambda: f"≥ {money(limit)}",
+            "amount_max": lambda: f"≤ {money(limit)}",
+            "discount_above": lambda: self.env._("discount > %s%%", _pct(limit)),
+            "margin_below": lambda: self.env._("margin < %s%%", _pct(limit)),
+            "credit": lambda: self.env._("over credit limit"),
+            "overdue_days_above": lambda: self.env._("overdue > %s days", limit),
+            "adjustment_value_above": lambda: self.env._("adjustment > %s", money(limit)),
+        }[name]()
 
     def _compute_request_count(self):
         counts = dict(
@@ -205,6 +284,9 @@ class DistApprovalRule(models.Model):
         action["context"] = {}
         return action
 
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
     @api.constrains(
         "amount_min",
         "amount_max",
@@ -221,10 +303,12 @@ class DistApprovalRule(models.Model):
     def _check_thresholds(self):
         for rule in self:
             if rule.amount_min < 0 or rule.amount_max < 0:
-                raise ValidationError(_("Rule “%s”: amounts cannot be negative.", rule.name))
+                raise ValidationError(
+                    self.env._("Rule “%s”: amounts cannot be negative.", rule.name)
+                )
             if rule.amount_max and rule.amount_min > rule.amount_max:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Rule “%(rule)s”: 'Amount From' (%(min)s) is above "
                         "'Amount Up To' (%(max)s); lower it or raise the maximum.",
                         rule=rule.name,
@@ -232,57 +316,76 @@ class DistApprovalRule(models.Model):
                         max=rule.amount_max,
                     )
                 )
-            for flag, field, label in (
-                ("check_discount", "discount_above", _("Discount Above (%)")),
-                ("check_margin", "margin_below", _("Margin Below (%)")),
+            for flag, field in (
+                ("check_discount", "discount_above"),
+                ("check_margin", "margin_below"),
             ):
                 value = rule[field]
                 if rule[flag] and not 0 <= value <= 100:
                     raise ValidationError(
-                        _(
+                        self.env._(
                             "Rule “%(rule)s”: '%(field)s' must be between 0 and "
                             "100, not %(value)s.",
                             rule=rule.name,
-                            field=label,
+                            field=self._fields[field]._description_string(self.env),
                             value=value,
                         )
                     )
             if rule.check_overdue and rule.overdue_days_above < 0:
-                raise ValidationError(_("Rule “%s”: overdue days cannot be negative.", rule.name))
+                raise ValidationError(
+                    self.env._("Rule “%s”: overdue days cannot be negative.", rule.name)
+                )
             if rule.check_adjustment and rule.adjustment_value_above < 0:
                 raise ValidationError(
-                    _("Rule “%s”: the adjustment value cannot be negative.", rule.name)
+                    self.env._("Rule “%s”: the adjustment value cannot be negative.", rule.name)
                 )
             if rule.sla_hours < 0:
-                raise ValidationError(_("Rule “%s”: the SLA cannot be negative.", rule.name))
+                raise ValidationError(
+                    self.env._("Rule “%s”: the SLA cannot be negative.", rule.name)
+                )
 
-    @api.constrains("document_type", *THRESHOLD_FACTS, *SCOPE_FACTS)
+    @api.constrains(
+        lambda self: ["document_type", "apply_always", *self._dist_threshold_field_names()]
+    )
+    def _check_has_condition(self):
+        for rule in self:
+            if not rule.apply_always and not rule._dist_thresholds():
+                raise ValidationError(
+                    self.env._(
+                        "Rule “%s” has no threshold, so it would hold every document: set "
+                        "a threshold (amount, discount, margin, ...), or tick 'Every "
+                        "Document in Scope' if every document of its scope needs this approval.",
+                        rule.name,
+                    )
+                )
+
+    @api.constrains(
+        lambda self: [
+            "document_type",
+            *self._dist_threshold_field_names(),
+            *self._dist_scope_fields(),
+        ]
+    )
     def _check_applicable(self):
-        labels = {
-            "amount": _("amount"),
-            "discount": _("discount"),
-            "margin": _("margin"),
-            "credit": _("credit limit"),
-            "overdue": _("overdue invoices"),
-            "adjustment": _("adjustment value"),
-            "warehouse": _("warehouses"),
-            "team": _("sales teams"),
-            "partner_categories": _("partner tags"),
-            "product_categories": _("product categories"),
-        }
         for rule in self:
             applicable = self._dist_applicable_facts(rule.document_type)
-            used = {fact for field, fact in THRESHOLD_FACTS.items() if rule[field]}
-            used |= {fact for field, fact in SCOPE_FACTS.items() if rule[field]}
-            wrong = sorted(used - applicable)
+            wrong = [
+                self._fields[self._dist_threshold_fields()[name][0]]
+                for name in rule._dist_thresholds()
+                if engine.THRESHOLDS[name].fact not in applicable
+            ] + [
+                self._fields[field]
+                for field, fact in self._dist_scope_fields().items()
+                if rule[field] and fact not in applicable
+            ]
             if wrong:
                 doc_type = dict(self._fields["document_type"]._description_selection(self.env))
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Rule “%(rule)s”: %(what)s do not apply to %(type)s; clear them "
                         "or choose another document type.",
                         rule=rule.name,
-                        what=", ".join(labels[w] for w in wrong),
+                        what=", ".join(f._description_string(self.env) for f in wrong),
                         type=doc_type[rule.document_type],
                     )
                 )
@@ -292,7 +395,7 @@ class DistApprovalRule(models.Model):
         for rule in self:
             if not rule.approver_group_id and not rule.approver_user_ids:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Rule “%s” has no approvers: set an approver group or "
                         "name at least one approver.",
                         rule.name,
@@ -300,7 +403,7 @@ class DistApprovalRule(models.Model):
                 )
             if not rule.approver_group_id and rule.approvals_required > len(rule.approver_user_ids):
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Rule “%(rule)s” requires %(count)s approvals but names "
                         "only %(users)s approver(s): add approvers or lower "
                         "'Approvals Required'.",
@@ -325,7 +428,7 @@ class DistApprovalRule(models.Model):
             if levels and levels != set(range(1, max(levels) + 1)):
                 missing = sorted(set(range(1, max(levels) + 1)) - levels)
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The %(type)s matrix of %(company)s has no level "
                         "%(missing)s: levels must follow each other from 1 "
                         "(add a rule at that level or renumber the others).",
@@ -357,27 +460,18 @@ class DistApprovalRule(models.Model):
 
     def _dist_spec(self):
         self.ensure_one()
-        scope = tuple(
-            (fact, frozenset(self[field].ids)) for field, fact in SCOPE_FACTS.items() if self[field]
-        )
-        thresholds = {
-            "amount_min": self.amount_min or None,
-            "amount_max": self.amount_max or None,
-            "discount_above": self.discount_above if self.check_discount else None,
-            "margin_below": self.margin_below if self.check_margin else None,
-            "credit": True if self.credit_limit_exceeded else None,
-            "overdue_days_above": self.overdue_days_above if self.check_overdue else None,
-            "adjustment_value_above": (
-                self.adjustment_value_above if self.check_adjustment else None
-            ),
-        }
-        return RuleSpec(
+        thresholds = self._dist_thresholds()
+        return engine.RuleSpec(
             id=self.id,
             level=self.level,
             sequence=self.sequence,
-            scope=scope,
-            thresholds=tuple((k, v) for k, v in thresholds.items() if v is not None),
-            needed=frozenset(self._dist_needed_facts()),
+            scope=tuple(
+                (fact, frozenset(self[field].ids))
+                for field, fact in self._dist_scope_fields().items()
+                if self[field]
+            ),
+            thresholds=tuple(thresholds.items()),
+            needed=frozenset(engine.THRESHOLDS[name].fact for name in thresholds),
         )
 
     @api.model
@@ -396,40 +490,34 @@ class DistApprovalRule(models.Model):
         Every gate, the simulation included, evaluates through here.
         ``company_by_key`` maps a document key to its company; ``facts_of(keys,
         needed)`` returns ``{key: {fact: value}}`` for the named facts only.
-        Scope facts are asked first, for every document; threshold facts
-        only for documents some rule's scope reaches, and only those the
-        rules read. Returns ``{key: ([(rule, reason)], facts)}``.
+        Returns ``{key: ([(rule, reason)], facts)}``.
         """
-        specs = {
-            key: self._dist_rule_specs(company.id, document_type)
-            for key, company in company_by_key.items()
+        result = engine.evaluate(
+            {
+                key: self._dist_rule_specs(company.id, document_type)
+                for key, company in company_by_key.items()
+            },
+            facts_of,
+        )
+        return {
+            key: (
+                [
+                    (rule, rule._dist_reason(facts))
+                    for rule in self.sudo().browse([spec.id for spec in specs])
+                ],
+                facts,
+            )
+            for key, (specs, facts) in result.items()
         }
-        keys = list(company_by_key)
-        scope_needed = {fact for rules in specs.values() for s in rules for fact, _ids in s.scope}
-        facts = {key: {} for key in keys}
-        if scope_needed and keys:
-            for key, values in facts_of(keys, scope_needed).items():
-                facts[key].update(values)
-        in_scope = {key: [s for s in specs[key] if _in_scope(s, facts[key])] for key in keys}
-        needed = {fact for key in keys for s in in_scope[key] for fact in s.needed}
-        reached = [key for key in keys if in_scope[key]]
-        if reached and needed:
-            for key, values in facts_of(reached, needed).items():
-                facts[key].update(values)
-        result = {}
-        for key in keys:
-            rules = self.sudo().browse([s.id for s in in_scope[key] if _holds(s, facts[key])])
-            result[key] = ([(rule, rule._dist_reason(facts[key])) for rule in rules], facts[key])
-        return result
 
     @api.model_create_multi
     def create(self, vals_list):
-        rules = super().create(vals_list)
+        rules = super().create([self._dist_switch_on_set_thresholds(v) for v in vals_list])
         self.env.registry.clear_cache()
         return rules
 
     def write(self, vals):
-        res = super().write(vals)
+        res = super().write(self._dist_switch_on_set_thresholds(vals))
         self.env.registry.clear_cache()
         return res
 
@@ -438,7 +526,7 @@ class DistApprovalRule(models.Model):
         used = self.filtered("request_count")
         if used:
             raise UserError(
-                _(
+                self.env._(
                     "Rules %(rules)s have approval requests, kept for audit: archive them "
                     "instead of deleting them.",
                     rules=", ".join(used.mapped("name")),
@@ -452,13 +540,13 @@ class DistApprovalRule(models.Model):
         self._dist_check_levels(keys)
         return res
 
-    @api.model
-    def _dist_applicable_facts(self, document_type):
-        return APPLICABLE_FACTS.get(document_type, set())
-
-    def _dist_needed_facts(self):
-        """Names of the threshold facts these rules read."""
-        return {fact for rule in self for field, fact in THRESHOLD_FACTS.items() if rule[field]}
+    # ------------------------------------------------------------------
+    # Words: why a rule triggers, who approves it
+    # ------------------------------------------------------------------
+    def _dist_money(self, amount):
+        return self.env["dist.approval.facts"]._dist_format_money(
+            amount, self.company_id.currency_id
+        )
 
     def _dist_reason(self, facts):
         """Why this rule triggers on a document with these facts, in words.
@@ -467,76 +555,65 @@ class DistApprovalRule(models.Model):
         15% for Contract partners".
         """
         self.ensure_one()
+        thresholds = self._dist_thresholds()
         parts = []
-        money = self._dist_format_money
-        amount = facts.get("amount", 0.0)
-        if self.amount_min and self.amount_max:
+        if "amount_min" in thresholds and "amount_max" in thresholds:
             parts.append(
                 self.env._(
                     "Untaxed amount %(amount)s is between %(min)s and %(max)s",
-                    amount=money(amount), min=money(self.amount_min),
-                    max=money(self.amount_max),
+                    amount=self._dist_money(facts.get("amount")),
+                    min=self._dist_money(self.amount_min),
+                    max=self._dist_money(self.amount_max),
                 )
-            )  # fmt: skip
-        elif self.amount_min:
-            parts.append(
-                self.env._(
-                    "Untaxed amount %(amount)s reaches %(min)s",
-                    amount=money(amount), min=money(self.amount_min),
-                )
-            )  # fmt: skip
-        elif self.amount_max:
-            parts.append(
-                self.env._(
-                    "Untaxed amount %(amount)s is up to %(max)s",
-                    amount=money(amount), max=money(self.amount_max),
-                )
-            )  # fmt: skip
-        if self.check_discount:
-            parts.append(
-                self.env._(
-                    "Line discount %(discount)s%% exceeds %(limit)s%%",
-                    discount=_pct(facts.get("discount", 0.0)), limit=_pct(self.discount_above),
-                )
-            )  # fmt: skip
-        if self.check_margin:
-            parts.append(
-                self.env._(
-                    "Margin %(margin)s%% is below %(limit)s%%",
-                    margin=_pct(facts.get("margin", 0.0)), limit=_pct(self.margin_below),
-                )
-            )  # fmt: skip
-        if self.credit_limit_exceeded:
-            credit = facts["credit"]
-            parts.append(
-                self.env._(
-                    "Credit limit %(limit)s exceeded: receivable %(receivable)s + to "
-                    "invoice %(to_invoice)s + this document %(document)s = %(total)s",
-                    limit=money(credit["limit"]), receivable=money(credit["receivable"]),
-                    to_invoice=money(credit["to_invoice"]),
-                    document=money(credit["document"]), total=money(credit["total"]),
-                )
-            )  # fmt: skip
-        if self.check_overdue:
-            overdue = facts["overdue"]
-            parts.append(
-                self.env._(
-                    "Invoices overdue by %(days)s days (%(amount)s), more than %(limit)s",
-                    days=overdue["days"], amount=money(overdue["amount"]),
-                    limit=self.overdue_days_above,
-                )
-            )  # fmt: skip
-        if self.check_adjustment:
-            parts.append(
-                self.env._(
-                    "Adjustment value %(value)s exceeds %(limit)s",
-                    value=money(facts["adjustment"]["value"]),
-                    limit=money(self.adjustment_value_above),
-                )
-            )  # fmt: skip
+            )
+            thresholds.pop("amount_min")
+            thresholds.pop("amount_max")
+        parts += [
+            self._dist_threshold_reason(name, limit, facts) for name, limit in thresholds.items()
+        ]
         if not parts:
             parts.append(self.env._("Every document in this scope needs approval"))
         return " and ".join(parts) + self._dist_scope_text()
+
+    def _dist_threshold_reason(self, name, limit, facts):
+        """Why one threshold holds on these facts, in words."""
+        money = self._dist_money
+        credit = facts.get("credit") or {}
+        overdue = facts.get("overdue") or {}
+        adjustment = facts.get("adjustment") or {}
+        return {
+            "amount_min": lambda: self.env._(
+                "Untaxed amount %(amount)s reaches %(min)s",
+                amount=money(facts.get("amount")), min=money(limit),
+            ),
+            "amount_max": lambda: self.env._(
+                "Untaxed amount %(amount)s is up to %(max)s",
+                amount=money(facts.get("amount")), max=money(limit),
+            ),
+            "discount_above": lambda: self.env._(
+                "Line discount %(discount)s%% exceeds %(limit)s%%",
+                discount=_pct(facts.get("discount", 0.0)), limit=_pct(limit),
+            ),
+            "margin_below": lambda: self.env._(
+                "Margin %(margin)s%% is below %(limit)s%%",
+                margin=_pct(facts.get("margin", 0.0)), limit=_pct(limit),
+            ),
+            "credit": lambda: self.env._(
+                "Credit limit %(limit)s exceeded: receivable %(receivable)s + to "
+                "invoice %(to_invoice)s + this document %(document)s = %(total)s",
+                limit=money(credit.get("limit")), receivable=money(credit.get("receivable")),
+                to_invoice=money(credit.get("to_invoice")),
+                document=money(credit.get("document")), total=money(credit.get("total")),
+            ),
+            "overdue_days_above": lambda: self.env._(
+                "Invoices overdue by %(days)s days (%(amount)s), more than %(limit)s",
+                days=overdue.get("days"), amount=money(overdue.get("amount")), limit=limit,
+            ),
+            "adjustment_value_above": lambda: self.env._(
+                "Adjustment value %(value)s exceeds %(limit)s",
+                value=money(adjustment.get("value")), limit=money(limit),
+            ),
+        }[name]()  # fmt: skip
 
     def _dist_scope_text(self):
         scope = []
@@ -566,50 +643,16 @@ class DistApprovalRule(models.Model):
             )
         return (" " + " ".join(scope)) if scope else ""
 
-    def _dist_format_money(self, amount):
-        return formatLang(self.env, amount, currency_obj=self.company_id.currency_id)
-
-    def _dist_approver_users(self):
-        """Users who may approve for this rule (before segregation of duties)."""
-        self.ensure_one()
-        users = self.approver_user_ids | self.approver_group_id.all_user_ids
-        return users.filtered(
-            lambda u: u.active and not u.share and self.company_id in u.company_ids
+    @api.model
+    def _dist_eligible_approvers(self, users, group, company):
+        """Who may approve for ``users`` and ``group`` in ``company``, before
+        segregation of duties: active internal users of that company."""
+        return (users | group.all_user_ids).filtered(
+            lambda u: u.active and not u.share and company in u.company_ids
         )
 
-
-def _pct(value):
-    return f"{value:.4g}"
-
-
-RuleSpec = namedtuple("RuleSpec", "id level sequence scope thresholds needed")
-
-
-def _in_scope(spec, facts):
-    """A document is in scope when each set scope shares an id with its facts."""
-    for fact, ids in spec.scope:
-        value = facts.get(fact)
-        values = value if isinstance(value, (list, tuple, set, frozenset)) else [value]
-        if not ids.intersection(values):
-            return False
-    return True
-
-
-def _holds(spec, facts):
-    """Every threshold the rule sets holds on these facts."""
-    for name, limit in spec.thresholds:
-        if name == "amount_min" and not facts["amount"] >= limit:
-            return False
-        if name == "amount_max" and not facts["amount"] <= limit:
-            return False
-        if name == "discount_above" and not facts["discount"] > limit:
-            return False
-        if name == "margin_below" and not facts["margin"] < limit:
-            return False
-        if name == "credit" and not facts["credit"]["exceeded"]:
-            return False
-        if name == "overdue_days_above" and not facts["overdue"]["days"] > limit:
-            return False
-        if name == "adjustment_value_above" and not facts["adjustment"]["value"] > limit:
-            return False
-    return True
+    def _dist_approver_users(self):
+        self.ensure_one()
+        return self._dist_eligible_approvers(
+            self.approver_user_ids, self.approver_group_id, self.company_id
+        )

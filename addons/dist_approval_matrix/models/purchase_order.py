@@ -25,7 +25,7 @@ class PurchaseOrder(models.Model):
         facts = {}
         for order in self:
             lines = order.order_line.filtered(lambda line: not line.display_type)
-            values = self._dist_document_facts(
+            values = self.env["dist.approval.facts"]._dist_document_facts(
                 needed, order.partner_id, lines, order.currency_id,
                 order.picking_type_id.warehouse_id,
             )  # fmt: skip
@@ -55,7 +55,7 @@ class PurchaseOrder(models.Model):
     def _dist_approval_live_facts(self):
         self.ensure_one()
         order = self.sudo()
-        money = order._dist_money_formatter()
+        money = order._dist_money
         rows = [
             (
                 self.env._("Untaxed amount (company currency)"),
@@ -93,23 +93,11 @@ class PurchaseOrder(models.Model):
         active = self._dist_matrix_active().filtered(lambda o: o.state in ("draft", "sent"))
         if not active:
             return super().button_confirm()
-        for order in active:
-            error = order._confirmation_error_message()
-            if error:
-                raise UserError(error)
-
-        result = self._dist_run_gated(
-            active,
-            lambda orders: super(PurchaseOrder, orders).button_confirm(),  # noqa: UP008
-        )
-        # Held orders wait in Odoo's own "To Approve" state.
-        for order in active.filtered(
-            lambda o: o.approval_state == "pending" and o.state != "to approve"
-        ):
-            order.order_line._validate_analytic_distribution()
-            order._add_supplier_to_product()
-            order.write({"state": "to approve"})
-        return result
+        held = active - active._dist_approval_gate()
+        # Core confirms the others; the held ones fail _approval_allowed and
+        # wait in its own "To Approve" state.
+        super(PurchaseOrder, self._dist_with_gate(passed=self - held)).button_confirm()
+        return self._dist_held_notification(held) if held else True
 
     def button_approve(self, force=False):
         if self._dist_gate_passed():

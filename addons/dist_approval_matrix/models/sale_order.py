@@ -18,7 +18,7 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
     def _dist_approval_facts(self, needed):
         if "overdue" in needed:
-            overdue = self._dist_overdue_facts(
+            overdue = self.env["dist.approval.facts"]._dist_overdue(
                 {o.id: o.partner_id.commercial_partner_id for o in self},
                 {o.id: o.company_id for o in self},
             )
@@ -27,7 +27,7 @@ class SaleOrder(models.Model):
             partner = order.partner_id.commercial_partner_id
             lines = order.order_line.filtered(lambda line: not line.display_type)
             rate = order.currency_rate or 1.0
-            values = self._dist_document_facts(
+            values = self.env["dist.approval.facts"]._dist_document_facts(
                 needed,
                 order.partner_id,
                 lines,
@@ -40,7 +40,7 @@ class SaleOrder(models.Model):
             if "margin" in needed:
                 values["margin"] = round(order.margin_percent * 100.0, 2)
             if "credit" in needed:
-                values["credit"] = self._dist_credit_facts(
+                values["credit"] = self.env["dist.approval.facts"]._dist_credit(
                     partner,
                     order.company_id,
                     order.company_id.currency_id.round(order.amount_total / rate),
@@ -66,8 +66,10 @@ class SaleOrder(models.Model):
         self.ensure_one()
         order = self.sudo()
         partner = order.partner_id.commercial_partner_id.with_company(order.company_id)
-        money = order._dist_money_formatter()
-        overdue = self._dist_overdue_facts({order.id: partner}, {order.id: order.company_id})
+        money = order._dist_money
+        overdue = self.env["dist.approval.facts"]._dist_overdue(
+            {order.id: partner}, {order.id: order.company_id}
+        )
         rows = [
             (
                 self.env._("Credit limit"),

@@ -20,7 +20,9 @@ class StockQuant(models.Model):
             if "warehouse" in needed:
                 values["warehouse"] = quant.location_id.warehouse_id.id
             if "product_categories" in needed:
-                values["product_categories"] = self._dist_ancestor_ids(quant.product_id.categ_id)
+                values["product_categories"] = self.env["dist.approval.facts"]._dist_ancestor_ids(
+                    quant.product_id.categ_id
+                )
             if "adjustment" in needed:
                 cost = quant.product_id.with_company(quant.company_id).standard_price
                 difference = quant.inventory_quantity - quant.quantity
@@ -54,7 +56,7 @@ class StockQuant(models.Model):
     def _dist_approval_live_facts(self):
         self.ensure_one()
         quant = self.sudo()
-        money = quant._dist_money_formatter()
+        money = quant._dist_money
         cost = quant.product_id.with_company(quant.company_id).standard_price
         difference = quant.inventory_quantity - quant.quantity
         return [

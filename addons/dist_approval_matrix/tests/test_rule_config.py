@@ -13,23 +13,24 @@ class TestRuleConfiguration(ApprovalMatrixCase):
             "above 'Amount Up To'": {"amount_min": 500, "amount_max": 100},
             "between 0 and 100": {"check_discount": True, "discount_above": 120},
             "cannot be negative": {"amount_min": -1},
-            "has no approvers": {"approver_group_id": False},
+            "has no approvers": {"approver_group_id": False, "apply_always": True},
             "requires 3 approvals": {
+                "apply_always": True,
                 "approver_group_id": False,
                 "approver_user_ids": [Command.set(self.sales_manager.ids)],
                 "approvals_required": 3,
             },
-            "no level 2": {"level": 3},
+            "no level 2": {"level": 3, "apply_always": True},
             "do not apply": {"document_type": "inventory", "check_margin": True},
         }
-        self.make_rule(name="Level one")
+        self.make_rule(name="Level one", apply_always=True)
         for message, vals in cases.items():
             with self.subTest(message), self.assertRaisesRegex(ValidationError, message):
                 self.make_rule(name="Bad", **vals)
 
     def test_archiving_a_middle_level_is_refused(self):
-        level1 = self.make_rule(name="L1")
-        self.make_rule(name="L2", level=2)
+        level1 = self.make_rule(name="L1", apply_always=True)
+        self.make_rule(name="L2", level=2, apply_always=True)
         with self.assertRaisesRegex(ValidationError, "no level 1"):
             level1.active = False
 

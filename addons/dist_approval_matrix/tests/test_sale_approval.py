@@ -294,10 +294,15 @@ class TestSaleThresholds(ApprovalMatrixCase):
         other_warehouse = self.env["stock.warehouse"].create(
             {"name": "North", "code": "NRTH", "company_id": self.company.id}
         )
-        self.make_rule(name="North", warehouse_ids=[Command.set(other_warehouse.ids)])
-        self.make_rule(name="Team", team_ids=[Command.set(self.team.ids)])
-        self.make_rule(name="Fragile", product_category_ids=[Command.set(self.categ_root.ids)])
-        self.make_rule(name="Contract", partner_category_ids=[Command.set(self.tag_contract.ids)])
+        scoped = {"apply_always": True}
+        self.make_rule(name="North", warehouse_ids=[Command.set(other_warehouse.ids)], **scoped)
+        self.make_rule(name="Team", team_ids=[Command.set(self.team.ids)], **scoped)
+        self.make_rule(
+            name="Fragile", product_category_ids=[Command.set(self.categ_root.ids)], **scoped
+        )
+        self.make_rule(
+            name="Contract", partner_category_ids=[Command.set(self.tag_contract.ids)], **scoped
+        )
         # None of the scopes: passes.
         self.assertHeld(
             self.make_order(lines=[{"product_id": self.product_other.id, "product_uom_qty": 1}]),
@@ -501,6 +506,7 @@ class TestMultiCompany(ApprovalMatrixCase):
             {
                 "name": "B: everything",
                 "document_type": "sale",
+                "apply_always": True,
                 "level": 1,
                 "company_id": company_b.id,
                 "approver_group_id": self.env.ref("sales_team.group_sale_manager").id,

@@ -63,7 +63,7 @@ class DistApprovalSimulation(models.TransientModel):
         return self[field]
 
     def _facts(self):
-        Mixin = self.env["dist.approval.mixin"]
+        Facts = self.env["dist.approval.facts"]
         return {
             "amount": self.amount,
             "discount": self.discount,
@@ -80,8 +80,8 @@ class DistApprovalSimulation(models.TransientModel):
             "adjustment": {"value": self.adjustment_value, "quantity": 0.0},
             "warehouse": self.warehouse_id.id,
             "team": self.team_id.id,
-            "partner_categories": Mixin._dist_ancestor_ids(self.partner_category_ids),
-            "product_categories": Mixin._dist_ancestor_ids(self.product_category_ids),
+            "partner_categories": Facts._dist_ancestor_ids(self.partner_category_ids),
+            "product_categories": Facts._dist_ancestor_ids(self.product_category_ids),
         }
 
     @api.depends(

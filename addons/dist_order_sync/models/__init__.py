@@ -1,8 +1,12 @@
 from . import (
     account_move,
     account_move_line,
+    dist_billing,
     dist_exception,
+    dist_exception_digest,
+    dist_exception_link_mixin,
     dist_exception_rule,
+    dist_exception_scanner,
     res_company,
     res_config_settings,
     res_partner,

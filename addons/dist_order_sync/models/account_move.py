@@ -23,7 +23,7 @@ class AccountMove(models.Model):
         pickings = self.line_ids.dist_stock_move_id.picking_id
         res = super().button_cancel()
         if pickings:
-            pickings._dist_reopen_billing()
+            self.env["dist.billing"]._dist_reopen(pickings)
         return res
 
     def action_dist_view_pickings(self):

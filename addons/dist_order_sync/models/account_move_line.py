@@ -3,7 +3,8 @@ from odoo import fields, models
 
 
 class AccountMoveLine(models.Model):
-    _inherit = "account.move.line"
+    _name = "account.move.line"
+    _inherit = ["account.move.line", "dist.protected.mixin"]
 
     dist_stock_move_id = fields.Many2one(
         "stock.move",
@@ -14,9 +15,12 @@ class AccountMoveLine(models.Model):
         help="The delivery (or return) move whose quantity this line bills.",
     )
 
+    def _dist_protected_field_names(self):
+        return super()._dist_protected_field_names() | {"dist_stock_move_id"}
+
     def unlink(self):
         pickings = self.dist_stock_move_id.picking_id
         res = super().unlink()
         if pickings:
-            pickings._dist_reopen_billing()
+            self.env["dist.billing"]._dist_reopen(pickings)
         return res

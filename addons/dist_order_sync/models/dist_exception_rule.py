@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
-from .dist_exception import EXCEPTION_TYPES, SEVERITIES
+from .dist_exception import SEVERITIES
 
 
 class DistExceptionRule(models.Model):
@@ -19,7 +19,7 @@ class DistExceptionRule(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
-    exception_type = fields.Selection(EXCEPTION_TYPES, required=True)
+    exception_type = fields.Selection(selection="_selection_exception_type", required=True)
     user_id = fields.Many2one(
         "res.users",
         string="Owner",
@@ -35,6 +35,10 @@ class DistExceptionRule(models.Model):
         "UNIQUE(company_id, exception_type)",
         "Each exception type has one routing rule per company: edit the existing one.",
     )
+
+    @api.model
+    def _selection_exception_type(self):
+        return self.env["dist.exception"]._fields["exception_type"].selection
 
     @api.model
     def _dist_routing(self, company_ids):

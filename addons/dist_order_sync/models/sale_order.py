@@ -16,7 +16,9 @@ SETTLED_PAYMENT_STATES = ("paid", "in_payment", "reversed")
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ["sale.order", "dist.exception.link.mixin"]
+    _dist_exception_field = "sale_order_id"
 
     dist_order_stage = fields.Selection(
         ORDER_STAGES,
@@ -33,11 +35,6 @@ class SaleOrder(models.Model):
         "sale_order_id",
         string="Open Exceptions",
         domain=[("state", "in", ("open", "in_progress"))],
-    )
-    dist_exception_count = fields.Integer(
-        "Exceptions",
-        compute="_compute_dist_exception_count",
-        search="_search_dist_exception_count",
     )
 
     @api.depends(
@@ -72,32 +69,5 @@ class SaleOrder(models.Model):
             return "paid"
         return "invoiced"
 
-    def _compute_dist_exception_count(self):
-        self.env["dist.exception"]._dist_count_open(self, "sale_order_id")
-
-    def _search_dist_exception_count(self, operator, value):
-        tests = {
-            "in": lambda count: count in value,
-            "<": lambda count: count < value,
-            "<=": lambda count: count <= value,
-            ">": lambda count: count > value,
-            ">=": lambda count: count >= value,
-        }
-        if operator not in tests:
-            return NotImplemented
-        test = tests[operator]
-        counts = (
-            self.env["dist.exception"]
-            .sudo()
-            ._read_group(
-                [("sale_order_id", "!=", False), ("state", "in", ("open", "in_progress"))],
-                ["sale_order_id"],
-                ["__count"],
-            )
-        )
-        if test(0):
-            return [("id", "not in", [order.id for order, count in counts if not test(count)])]
-        return [("id", "in", [order.id for order, count in counts if test(count)])]
-
-    def action_dist_view_exceptions(self):
-        return self.env["dist.exception"]._dist_action_for(self, "sale_order_id")
+    def _dist_protected_field_names(self):
+        return super()._dist_protected_field_names() | {"dist_order_stage"}

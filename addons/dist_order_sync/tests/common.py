@@ -109,7 +109,7 @@ class DistOrderSyncCommon(AccountTestInvoicingCommon):
 
     def _bill(self):
         """What the billing cron, woken by the validation, does a moment later."""
-        self.env["stock.picking"].sudo()._dist_bill_due()
+        self.env["dist.billing"].sudo()._dist_bill_due()
 
     def _deliver(self, picking, quantities=None, backorder=True, user=None, bill=True):
         """The warehouse user validates ``picking`` with ``quantities``

@@ -104,7 +104,7 @@ class TestBillingDelivery(DistOrderSyncCommon):
 
         # Neither the catch-up cron nor an explicit run bills it again.
         self._bill()
-        self.assertFalse(delivery._dist_bill())
+        self.assertFalse(self.env["dist.billing"]._dist_bill(delivery))
         self.assertEqual(delivery.dist_invoice_ids, invoice)
         # A later return has nothing left to credit: the customer already was.
         returned = self._return(delivery, {self.product: 2.0})
@@ -118,9 +118,10 @@ class TestBillingDelivery(DistOrderSyncCommon):
         delivery = self._deliver(order.picking_ids)
         invoice = delivery.dist_invoice_ids
         # A retry or a catch-up run on a billed delivery does nothing.
-        self.assertFalse(delivery._dist_bill())
-        delivery.dist_billing_state = "to_bill"
-        self.assertFalse(delivery._dist_bill())
+        Billing = self.env["dist.billing"]
+        self.assertFalse(Billing._dist_bill(delivery))
+        delivery._dist_write_billing({"dist_billing_state": "to_bill"})
+        self.assertFalse(Billing._dist_bill(delivery))
         self.assertEqual(delivery.dist_billing_state, "billed")
         self._bill()
         self.assertEqual(order.invoice_ids, invoice)
@@ -214,9 +215,9 @@ class TestBillingDelivery(DistOrderSyncCommon):
 
         def without_hook():
             return patch.object(
-                self.registry["stock.picking"],
-                "_dist_start_billing",
-                lambda pickings: pickings.browse(),
+                self.registry["dist.billing"],
+                "_dist_start",
+                lambda billing, pickings: pickings.browse(),
             )
 
         # Warm both paths up, then count.
@@ -249,7 +250,7 @@ class TestBillingDelivery(DistOrderSyncCommon):
         order = self._create_order(self.customer_delivery)
         picking = self._deliver(order.picking_ids, user=self.stock_user)
         self.assertTrue(picking.dist_invoice_ids)
-        picking.dist_billing_state = "to_bill"
+        picking._dist_write_billing({"dist_billing_state": "to_bill"})
         with self.assertRaises(AccessError):
             picking.with_user(self.stock_user).action_dist_retry_billing()
         self.assertTrue(picking.with_user(self.billing_user).action_dist_retry_billing())

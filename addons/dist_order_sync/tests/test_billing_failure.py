@@ -128,6 +128,7 @@ class TestBillingFailure(DistOrderSyncCommon):
             {
                 "name": "Every credit note",
                 "document_type": "refund",
+                "apply_always": True,
                 "level": 1,
                 "company_id": self.company.id,
                 "approver_group_id": self.env.ref("account.group_account_manager").id,

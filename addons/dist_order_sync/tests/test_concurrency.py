@@ -180,11 +180,11 @@ class TestConcurrentBilling(TransactionCase):
             self.assertEqual(both_b.mapped("dist_billing_state"), ["to_bill", "to_bill"])
 
             # A bills the first transfer and holds it (and its sales line).
-            invoices_a = env_a["stock.picking"].browse(first)._dist_bill()
+            invoices_a = env_a["dist.billing"]._dist_bill(env_a["stock.picking"].browse(first))
             self.assertEqual(len(invoices_a), 1)
             env_a.flush_all()
             # B, a retry or the cron, skips what A holds and bills nothing twice.
-            self.assertFalse(both_b._dist_bill())
+            self.assertFalse(env_b["dist.billing"]._dist_bill(both_b))
             env_b.flush_all()
             self.assertEqual(both_b.mapped("dist_billing_state"), ["to_bill", "to_bill"])
             self.assertFalse(any(both_b.mapped("dist_billing_error")))
@@ -194,7 +194,7 @@ class TestConcurrentBilling(TransactionCase):
             # Once A is done, a new transaction bills what is left, once.
             cr_b.rollback()
             env_b.invalidate_all()
-            invoices_b = env_b["stock.picking"].browse([first, second])._dist_bill()
+            invoices_b = env_b["dist.billing"]._dist_bill(both_b)
             cr_b.commit()
             self.assertEqual(len(invoices_b), 1)
             self.assertEqual(invoices_b.dist_picking_ids.ids, [second])

@@ -25,7 +25,7 @@ class TestExceptions(DistOrderSyncCommon):
 
     def _scan(self, at=None):
         with freeze_time(at or self.now):
-            self.assertTrue(self.env["dist.exception"]._dist_scan())
+            self.assertTrue(self.env["dist.exception.scanner"]._dist_scan())
 
     def _exceptions(self, exception_type, document, states=("open", "in_progress")):
         return self.env["dist.exception"].search(
@@ -315,7 +315,7 @@ class TestExceptions(DistOrderSyncCommon):
         order = self._create_order(self.customer_manual)
         self._scan(order.picking_ids.scheduled_date + timedelta(days=1))
         mails_before = self.env["mail.mail"].search([])
-        self.env["dist.exception"]._cron_dist_digest()
+        self.env["dist.exception.digest"]._cron_dist_digest()
         mail = self.env["mail.mail"].search([]) - mails_before
         self.assertEqual(len(mail), 1)
         self.assertIn(self.salesman.email, mail.email_to)
