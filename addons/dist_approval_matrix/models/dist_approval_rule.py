@@ -79,11 +79,11 @@ class DistApprovalRule(models.Model):
         help="Untaxed amount in company currency, at or below which the rule "
         "applies. Zero: no upper bound.",
     )
-    check_discount = fields.Boolean("Check Discount")
+    check_discount = fields.Boolean()
     discount_above = fields.Float(
         "Discount Above (%)", aggregator=None, help="Triggers when any line discount is above this."
     )
-    check_margin = fields.Boolean("Check Margin")
+    check_margin = fields.Boolean()
     margin_below = fields.Float(
         "Margin Below (%)", aggregator=None, help="Triggers when the order margin is below this."
     )

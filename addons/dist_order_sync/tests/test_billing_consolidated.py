@@ -17,17 +17,11 @@ class TestBillingConsolidated(DistOrderSyncCommon):
         cls.customer_consolidated.dist_billing_period = "monthly"
 
     def test_period_end(self):
-        picking = self.env["stock.picking"]
+        period_end = self.env["dist.billing"]._dist_period_end
         when = datetime(2024, 1, 17, 23, 30)  # Thursday 18 January, 00:30 in Brussels
-        self.assertEqual(
-            self.env["dist.billing"]._dist_period_end(self.company, when, "daily"), datetime(2024, 1, 18, 23, 0)
-        )
-        self.assertEqual(
-            self.env["dist.billing"]._dist_period_end(self.company, when, "weekly"), datetime(2024, 1, 21, 23, 0)
-        )
-        self.assertEqual(
-            self.env["dist.billing"]._dist_period_end(self.company, when, "monthly"), datetime(2024, 1, 31, 23, 0)
-        )
+        self.assertEqual(period_end(self.company, when, "daily"), datetime(2024, 1, 18, 23, 0))
+        self.assertEqual(period_end(self.company, when, "weekly"), datetime(2024, 1, 21, 23, 0))
+        self.assertEqual(period_end(self.company, when, "monthly"), datetime(2024, 1, 31, 23, 0))
 
     def test_period_run_one_invoice_per_customer_and_a_separate_credit_note(self):
         with freeze_time("2024-01-10 09:00:00"):
