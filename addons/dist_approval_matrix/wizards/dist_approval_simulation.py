@@ -3,15 +3,6 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 
-from ..models.dist_approval_rule import DOCUMENT_TYPES
-
-DOCUMENT_MODELS = {
-    "sale": "sale.order",
-    "purchase": "purchase.order",
-    "inventory": "stock.quant",
-    "refund": "account.move",
-}
-
 
 class DistApprovalSimulation(models.TransientModel):
     """Which rules would trigger, why, and who would approve: creates nothing."""
@@ -21,7 +12,9 @@ class DistApprovalSimulation(models.TransientModel):
 
     company_id = fields.Many2one("res.company", required=True, default=lambda s: s.env.company)
     currency_id = fields.Many2one(related="company_id.currency_id")
-    document_type = fields.Selection(DOCUMENT_TYPES, required=True, default="sale")
+    document_type = fields.Selection(
+        selection="_selection_document_type", required=True, default="sale"
+    )
     mode = fields.Selection(
         [("facts", "Enter facts"), ("document", "Pick a document")],
         required=True,
@@ -53,14 +46,22 @@ class DistApprovalSimulation(models.TransientModel):
 
     result_html = fields.Html("Result", compute="_compute_result_html", sanitize=False)
 
-    def _document(self):
-        field = {
+    @api.model
+    def _selection_document_type(self):
+        return self.env["dist.approval.rule"]._fields["document_type"].selection
+
+    @api.model
+    def _dist_document_fields(self):
+        """{document type: field picking a document of that type}."""
+        return {
             "sale": "sale_order_id",
             "purchase": "purchase_order_id",
             "refund": "refund_id",
             "inventory": "quant_id",
-        }[self.document_type]
-        return self[field]
+        }
+
+    def _document(self):
+        return self[self._dist_document_fields()[self.document_type]]
 
     def _facts(self):
         Facts = self.env["dist.approval.facts"]

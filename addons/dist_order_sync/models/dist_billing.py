@@ -373,11 +373,15 @@ class DistBilling(models.AbstractModel):
     @api.model
     def _dist_failed(self, pickings, error):
         """Record a failed billing attempt; the transfer stays To Bill."""
+        names = ", ".join(pickings.mapped("name"))
         if isinstance(error, UserError):
             message = str(error.args[0])
+            _logger.warning("Billing of %s failed: %s", names, message)
         else:
+            # An unexpected error: the traceback is for the administrator,
+            # the message on the exception for people.
             message = f"{type(error).__name__}: {error}"
-        _logger.warning("Billing of %s failed: %s", ", ".join(pickings.mapped("name")), message)
+            _logger.error("Billing of %s failed: %s", names, message, exc_info=error)
         for picking in pickings:
             attempts = picking.dist_billing_attempts + 1
             limit = picking.company_id.dist_billing_retry_limit

@@ -295,10 +295,11 @@ class DistException(models.Model):
         type_label = dict(self._fields["exception_type"]._description_selection(self.env))[
             exception_type
         ]
-        create_list = []
+        create_list, followers = [], []
         for given in vals_list:
             vals = dict(given)
             owner_hint = vals.pop("owner_hint", False)
+            followers.append(vals.pop("follower_user_ids", []))
             document_name = vals.pop("document_name", False)
             rule = routing.get((vals["company_id"], exception_type))
             if rule and rule.user_id:
@@ -322,6 +323,10 @@ class DistException(models.Model):
             .with_context(mail_create_nolog=True, tracking_disable=True, mail_notrack=True)
             .create(create_list)
         )
+        for exception, user_ids in zip(exceptions, followers, strict=True):
+            users = self.env["res.users"].browse(user_ids) - exception.user_id
+            if users:
+                exception.message_subscribe(partner_ids=users.partner_id.ids)
         today = fields.Date.context_today(self)
         exceptions._dist_schedule_activities(
             [(e, e.user_id, e.name, e.description, today) for e in exceptions]

@@ -9,12 +9,14 @@ class DistExceptionRule(models.Model):
 
     Without a rule, an exception goes to its default owner: the billing
     responsible for billing failures and unbilled deliveries, the buyer for
-    late receipts, the transfer's responsible or the salesperson otherwise.
+    late receipts (the salesperson follows), the transfer's responsible or the
+    salesperson otherwise.
     """
 
     _name = "dist.exception.rule"
     _description = "Exception Routing Rule"
     _order = "company_id, exception_type"
+    _check_company_auto = True
 
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
@@ -24,6 +26,7 @@ class DistExceptionRule(models.Model):
         "res.users",
         string="Owner",
         domain=[("share", "=", False)],
+        check_company=True,
         help="Owner of every exception of this type; empty: the default owner.",
     )
     severity = fields.Selection(

@@ -412,5 +412,10 @@ class DistExceptionScanner(models.AbstractModel):
         new = key not in found
         self._dist_add_order(found, order_row, fact)
         if new:
-            found[key]["picking_id"] = receipt["picking_id"]
-            found[key]["purchase_order_id"] = receipt["purchase_id"]
+            # The buyer chases the supplier; the salesperson follows.
+            vals = found[key]
+            vals["picking_id"] = receipt["picking_id"]
+            vals["purchase_order_id"] = receipt["purchase_id"]
+            if receipt["buyer_id"]:
+                vals["follower_user_ids"] = [vals["owner_hint"]] if vals["owner_hint"] else []
+                vals["owner_hint"] = receipt["buyer_id"]

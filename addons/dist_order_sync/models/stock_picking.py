@@ -68,7 +68,7 @@ class StockPicking(models.Model):
         help="Invoices and credit notes billing this transfer's quantities.",
     )
     dist_invoice_count = fields.Integer(compute="_compute_dist_invoice_ids")
-    dist_exception_ids = fields.One2many("dist.exception", "picking_id", string="Exceptions")
+    dist_exception_ids = fields.One2many("dist.exception", "picking_id", string="Exception History")
 
     @api.depends("move_ids.dist_invoice_line_ids")
     def _compute_dist_invoice_ids(self):

@@ -137,7 +137,10 @@ class TestExceptions(DistOrderSyncCommon):
         self.assertEqual(len(late), 1)
         self.assertEqual(late.purchase_order_id, purchase)
         self.assertEqual(late.picking_id, purchase.picking_ids)
-        self.assertEqual(late.user_id, self.salesman)
+        # The buyer chases the supplier; the salesperson follows.
+        self.assertEqual(late.user_id, self.buyer)
+        self.assertIn(self.salesman.partner_id, late.message_partner_ids)
+        self.assertEqual(late.activity_ids.user_id, self.buyer)
 
         # The vendor ships earlier: the receipt now comes before the deadline.
         purchase.picking_ids.scheduled_date = self.now + timedelta(days=1)
