@@ -1,0 +1,52 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+from ..models.stock_picking import RETURN_ROLES
+
+
+class StockReturnPickingLine(models.TransientModel):
+    _inherit = "stock.return.picking.line"
+
+    dist_lot_id = fields.Many2one("stock.lot", "Lot/Serial Returned")
+
+
+class StockReturnPicking(models.TransientModel):
+    """Odoo's return wizard, driven by a return authorization: the transfer is
+    linked to the return, and goes into (or out of) its returns location."""
+
+    _inherit = "stock.return.picking"
+
+    dist_return_id = fields.Many2one("dist.return", "Return Authorization", readonly=True)
+    dist_return_role = fields.Selection(RETURN_ROLES, readonly=True)
+    dist_location_id = fields.Many2one("stock.location", "Returns Location", readonly=True)
+
+    def _dist_system_env(self):
+        """The wizard where the suite may link transfers to returns."""
+        return self.with_env(self.env["stock.picking"]._dist_as_system().sudo().env)
+
+    def _prepare_picking_default_values_based_on(self, picking):
+        vals = super()._prepare_picking_default_values_based_on(picking)
+        record = self.dist_return_id
+        if not record:
+            return vals
+        vals.update(
+            dist_return_id=record.id,
+            dist_return_role=self.dist_return_role,
+            origin=self.env._("%(rma)s: %(origin)s", rma=record.name, origin=vals.get("origin")),
+        )
+        if self.dist_location_id and self.dist_return_role == "receipt":
+            vals["location_dest_id"] = self.dist_location_id.id
+        elif self.dist_location_id and self.dist_return_role == "vendor":
+            vals["location_id"] = self.dist_location_id.id
+        return vals
+
+    def _create_return(self):
+        new_picking = super()._create_return()
+        lots = self.product_return_moves.filtered(
+            lambda line: not line.uom_id.is_zero(line.quantity)
+        )
+        if self.dist_return_id and any(lots.mapped("dist_lot_id")):
+            for line, move in zip(lots, new_picking.move_ids.sorted("id"), strict=False):
+                if line.dist_lot_id and move.move_line_ids:
+                    move.move_line_ids.write({"lot_id": line.dist_lot_id.id})
+        return new_picking
