@@ -183,11 +183,13 @@ class DistReturn(models.Model):
     )
     disposition_ids = fields.One2many("dist.return.disposition", "return_id", readonly=True)
     credit_note_ids = fields.Many2many(
-        "account.move", string="Credit Notes", compute="_compute_credit_note_ids"
+        "account.move", string="Credit Notes", compute="_compute_credit_note_ids", compute_sudo=True
     )
     picking_count = fields.Integer("Transfers", compute="_compute_counts")
-    credit_note_count = fields.Integer(compute="_compute_credit_note_ids")
-    credit_note_summary = fields.Char("Credit", compute="_compute_credit_note_ids")
+    credit_note_count = fields.Integer(compute="_compute_credit_note_ids", compute_sudo=True)
+    credit_note_summary = fields.Char(
+        "Credit", compute="_compute_credit_note_ids", compute_sudo=True
+    )
     attachment_ids = fields.One2many(
         "ir.attachment",
         "res_id",

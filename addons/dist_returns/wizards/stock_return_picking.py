@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
+from odoo.fields import Command
 
 from ..models.stock_picking import RETURN_ROLES
 
@@ -42,6 +43,12 @@ class StockReturnPicking(models.TransientModel):
 
     def _create_return(self):
         new_picking = super()._create_return()
+        if self.dist_return_role == "vendor":
+            # Odoo chains the return to the receipt and reserves where the receipt
+            # put the goods; they wait in the returns location now.
+            new_picking.do_unreserve()
+            new_picking.move_ids.write({"move_orig_ids": [Command.clear()]})
+            new_picking.action_assign()
         lots = self.product_return_moves.filtered(
             lambda line: not line.uom_id.is_zero(line.quantity)
         )
