@@ -38,7 +38,12 @@ class HelpdeskTicket(models.Model):
         help="Photos and documents attached to the ticket's returns.",
     )
 
-    @api.depends("dist_sale_order_ids", "dist_picking_ids", "dist_return_ids")
+    @api.depends(
+        "dist_sale_order_ids",
+        "dist_picking_ids",
+        "dist_return_ids.state",
+        "dist_return_ids.return_picking_ids",
+    )
     def _compute_dist_links(self):
         attachments = self.env["ir.attachment"].sudo().search(
             [("res_model", "=", "dist.return"), ("res_id", "in", self.sudo().dist_return_ids.ids)]
@@ -62,6 +67,7 @@ class HelpdeskTicket(models.Model):
         returns = self.sudo().dist_return_ids
         return (
             self.sudo().dist_picking_ids
+            | self._dist_orders().picking_ids
             | returns.picking_id
             | returns.return_picking_ids
             | returns.replacement_picking_ids
