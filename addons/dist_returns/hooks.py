@@ -13,8 +13,22 @@ def post_init_hook(env):
     )
 
 
+# Records that credit notes, transfers and orders refer to: kept as plain
+# records when the module goes (the restocking fee product, the demo data).
+KEPT_MODELS = [
+    "product.product",
+    "product.template",
+    "stock.quant",
+    "sale.order",
+    "sale.order.line",
+    "helpdesk.ticket",
+    "helpdesk.ticket.team",
+]
+
+
 def uninstall_hook(env):
-    """Keep the restocking fee product: credit notes refer to it."""
+    """Keep the records business documents refer to; Odoo would try to delete
+    them with the module and fail on the moves and invoices that use them."""
     env["ir.model.data"].search(
-        [("module", "=", "dist_returns"), ("model", "in", ("product.product", "product.template"))]
+        [("module", "=", "dist_returns"), ("model", "in", KEPT_MODELS)]
     ).unlink()

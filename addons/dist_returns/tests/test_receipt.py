@@ -32,6 +32,16 @@ class TestReturnReceipt(DistReturnsCommon):
         self.assertEqual(record.line_ids.quantity_accepted, 5.0, "accepted defaults to received")
         self.assertEqual(order.order_line.dist_qty_return_authorized, 0.0)
 
+    def test_each_return_of_one_delivery_keeps_its_reservation(self):
+        order = self._delivered_order()
+        first = self._authorized(order, {self.product: 2.0})
+        second = self._authorized(order, {self.product: 3.0})
+        # Odoo's return wizard unreserves earlier returns of the same delivery.
+        self.assertEqual(first.return_picking_ids.move_ids.quantity, 2.0)
+        self.assertEqual(second.return_picking_ids.move_ids.quantity, 3.0)
+        (first | second).return_picking_ids.with_user(self.stock_user).button_validate()
+        self.assertEqual((first | second).mapped("state"), ["received", "received"])
+
     def test_rest_closed_with_a_note(self):
         order = self._delivered_order()
         record = self._authorized(order, {self.product: 5.0})

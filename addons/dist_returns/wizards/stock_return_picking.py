@@ -42,7 +42,16 @@ class StockReturnPicking(models.TransientModel):
         return vals
 
     def _create_return(self):
+        # Odoo unreserves the open moves chained to the returned ones (earlier
+        # returns of the same delivery): they are reserved again afterwards.
+        chained = self.env["stock.move"]
+        if self.dist_return_id:
+            chained = self.product_return_moves.move_id.move_dest_ids.filtered(
+                lambda m: m.state not in ("done", "cancel")
+            )
         new_picking = super()._create_return()
+        if chained:
+            (chained - new_picking.move_ids)._action_assign()
         if self.dist_return_role == "vendor":
             # Odoo chains the return to the receipt and reserves where the receipt
             # put the goods; they wait in the returns location now.
