@@ -152,6 +152,10 @@ class DistBilling(models.AbstractModel):
         vals["ref"] = record.name
         vals["invoice_origin"] = ", ".join([record.name, *plan["orders"].mapped("name")])
         fees = defaultdict(float)
+        fee_percent = {
+            line.sale_line_id: line.reason_id.restocking_fee_percent
+            for line in reversed(record.line_ids)
+        }
         for command, (move, quantity) in zip(vals["invoice_line_ids"], plan["lines"], strict=True):
             line_vals = command[2]
             original = originals.get(move)
@@ -164,9 +168,7 @@ class DistBilling(models.AbstractModel):
                     tax_ids=[Command.set(original.tax_ids.ids)],
                     extra_tax_data=original.extra_tax_data,
                 )
-            percent = record.line_ids.filtered(
-                lambda line, sl=move.sale_line_id: line.sale_line_id == sl
-            ).reason_id[:1].restocking_fee_percent
+            percent = fee_percent.get(move.sale_line_id)
             if percent:
                 net = line_vals["price_unit"] * (1 - (line_vals.get("discount") or 0.0) / 100)
                 taxes = tuple(sorted(line_vals["tax_ids"][0][2])) if line_vals.get("tax_ids") else ()

@@ -773,8 +773,9 @@ class DistReturn(models.Model):
                 )
                 continue
             record._dist_write({"state": "received", "date_received": fields.Datetime.now()})
-            for line in lines:
-                line._dist_as_system().write({"quantity_accepted": line.quantity_received})
+            # The inspector starts from what came.
+            for quantity, same in lines.grouped("quantity_received").items():
+                same._dist_as_system().write({"quantity_accepted": quantity})
             short = lines.filtered(
                 lambda line: line.product_uom_id.compare(line.quantity_received, line.quantity)
                 < 0

@@ -135,94 +135,122 @@ class DistReturnDisposition(models.Model):
     def _dist_write_operation(self, vals):
         self._dist_as_system().sudo().write(vals)
 
-    def _dist_lot_commands(self, location, source_uom_quantity):
-        """Move line commands taking ``source_uom_quantity`` of the row's product
-        from ``location``, lot by lot as received (tracked products)."""
+    def _dist_lots(self, location, quantity):
+        """[(lot, quantity in the product's unit)] taking ``quantity`` of the
+        row's product from ``location``: lot by lot as received for tracked
+        products, a single untracked chunk otherwise."""
         self.ensure_one()
         line = self.line_id
         product = line.product_id
+        if product.tracking == "none":
+            return [(self.env["stock.lot"], quantity)]
         receipts = line.return_id.return_picking_ids.move_ids.filtered(
             lambda m: m.state == "done" and m.sale_line_id == line.sale_line_id
         )
-        lots = receipts.move_line_ids.lot_id if product.tracking != "none" else []
-        if not lots:
-            return []
-        commands, left = [], source_uom_quantity
-        for lot in lots:
-            if left <= 0:
+        chunks, left = [], quantity
+        for lot in receipts.move_line_ids.lot_id or line.lot_id:
+            if product.uom_id.compare(left, 0.0) <= 0:
                 break
-            available = product.with_context(location=location.id, lot_id=lot.id).qty_available
+            available = product.with_context(location=location.id, lot_id=lot.id).free_qty
             take = min(available, left)
             if take > 0:
-                commands.append(Command.create({"lot_id": lot.id, "quantity": take,
-                                                "product_id": product.id,
-                                                "location_id": location.id}))  # fmt: skip
+                chunks.append((lot, take))
                 left -= take
-        return commands
+        if product.uom_id.compare(left, 0.0) > 0:
+            chunks.append((line.lot_id, left))
+        return chunks
+
+    def _dist_check_available(self, record, location):
+        """The goods of these rows are in the returns location (one query)."""
+        wanted = defaultdict(float)
+        for row in self:
+            wanted[row.product_id] += row.product_uom_id._compute_quantity(
+                row.quantity, row.product_id.uom_id, round=False
+            )
+        free = {
+            product: quantity - reserved
+            for product, quantity, reserved in self.env["stock.quant"]
+            .sudo()
+            ._read_group(
+                [("location_id", "=", location.id), ("product_id", "in", [p.id for p in wanted])],
+                ["product_id"],
+                ["quantity:sum", "reserved_quantity:sum"],
+            )
+        }
+        missing = [
+            product.display_name
+            for product, quantity in wanted.items()
+            if product.is_storable and product.uom_id.compare(free.get(product, 0.0), quantity) < 0
+        ]
+        if missing:
+            raise UserError(
+                self.env._(
+                    "%(rma)s: %(products)s are not all in %(location)s any more; check the "
+                    "return transfers and the location, then resolve again.",
+                    rma=record.name,
+                    products=", ".join(missing),
+                    location=location.display_name,
+                )
+            )
 
     def _dist_restock(self, record, location):
-        """One internal transfer from the returns location to stock, validated now."""
+        """One internal transfer from the returns location to stock, done now.
+
+        The units are known to be in the returns location: the moves carry
+        their move lines (lot by lot for tracked products) instead of asking
+        the reservation to look for them.
+        """
+        self._dist_check_available(record, location)
         warehouse = record.warehouse_id
+        stock = warehouse.lot_stock_id
         env = self.env["stock.picking"]._dist_as_system().sudo().env
+        move_vals = []
+        for row in self:
+            product = row.product_id
+            quantity = row.product_uom_id._compute_quantity(row.quantity, product.uom_id)
+            move_vals.append(
+                {
+                    "product_id": product.id,
+                    "product_uom": product.uom_id.id,
+                    "product_uom_qty": quantity,
+                    "location_id": location.id,
+                    "location_dest_id": stock.id,
+                    "company_id": record.company_id.id,
+                    "origin": record.name,
+                    "picked": True,
+                    "move_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": product.id,
+                                "product_uom_id": product.uom_id.id,
+                                "quantity": lot_quantity,
+                                "lot_id": lot.id,
+                                "location_id": location.id,
+                                "location_dest_id": stock.id,
+                                "picked": True,
+                            }
+                        )
+                        for lot, lot_quantity in row._dist_lots(location, quantity)
+                    ],
+                }
+            )
         picking = env["stock.picking"].create(
             {
                 "picking_type_id": warehouse.int_type_id.id,
                 "location_id": location.id,
-                "location_dest_id": warehouse.lot_stock_id.id,
+                "location_dest_id": stock.id,
                 "origin": record.name,
                 "company_id": record.company_id.id,
                 "dist_return_id": record.id,
                 "dist_return_role": "restock",
-                "move_ids": [
-                    Command.create(
-                        {
-                            "product_id": row.product_id.id,
-                            "product_uom": row.product_uom_id.id,
-                            "product_uom_qty": row.quantity,
-                            "location_id": location.id,
-                            "location_dest_id": warehouse.lot_stock_id.id,
-                            "company_id": record.company_id.id,
-                            "origin": record.name,
-                        }
-                    )
-                    for row in self
-                ],
+                "move_ids": [Command.create(vals) for vals in move_vals],
             }
         )
-        picking.action_confirm()
-        picking.action_assign()
-        for row, move in zip(self, picking.move_ids, strict=True):
-            if row.product_id.tracking == "none":
-                continue
-            lots = row._dist_lot_commands(location, move.product_qty)
-            if lots:
-                move.move_line_ids.unlink()
-                move.write({"move_line_ids": [
-                    Command.create({**cmd[2], "location_dest_id": move.location_dest_id.id,
-                                    "product_uom_id": move.product_id.uom_id.id,
-                                    "picking_id": picking.id})
-                    for cmd in lots
-                ]})  # fmt: skip
-        short = picking.move_ids.filtered(
-            lambda m: m.product_uom.compare(m.quantity, m.product_uom_qty) < 0
-        )
-        if not short:
-            picking.move_ids.picked = True
-            picking.with_context(cancel_backorder=True)._action_done()
-        if short or picking.state != "done":
-            raise UserError(
-                self.env._(
-                    "%(rma)s: the goods to restock are not all in %(location)s; check the "
-                    "return transfer, then resolve again.",
-                    rma=record.name,
-                    location=location.display_name,
-                )
-            )
+        picking.with_context(cancel_backorder=True)._action_done()
         self._dist_write_operation({"picking_id": picking.id})
         record._dist_post(
             self.env._("Restocked in %(location)s with %(picking)s.",
-                       location=warehouse.lot_stock_id.display_name,
-                       picking=picking._get_html_link())  # fmt: skip
+                       location=stock.display_name, picking=picking._get_html_link())  # fmt: skip
         )
 
     def _dist_scrap(self, record, location):
@@ -230,16 +258,13 @@ class DistReturnDisposition(models.Model):
         self.ensure_one()
         line = self.line_id
         tags = self.scrap_reason_tag_ids or line.reason_id.scrap_reason_tag_id
-        lots = self._dist_lot_commands(location, self.product_uom_id._compute_quantity(
-            self.quantity, line.product_id.uom_id))  # fmt: skip
+        self._dist_check_available(record, location)
+        uom = line.product_id.uom_id
+        chunks = self._dist_lots(
+            location, self.product_uom_id._compute_quantity(self.quantity, uom)
+        )
         scraps = self.env["stock.scrap"].sudo()
-        chunks = (
-            [(self.env["stock.lot"].browse(c[2]["lot_id"]), c[2]["quantity"], line.product_id.uom_id)
-             for c in lots]
-            if lots
-            else [(line.lot_id, self.quantity, self.product_uom_id)]
-        )  # fmt: skip
-        for lot, quantity, uom in chunks:
+        for lot, quantity in chunks:
             scrap = scraps.create(
                 {
                     "product_id": line.product_id.id,
@@ -252,16 +277,6 @@ class DistReturnDisposition(models.Model):
                     "scrap_reason_tag_ids": [Command.set(tags.ids)],
                 }
             )
-            if not scrap.check_available_qty():
-                raise UserError(
-                    self.env._(
-                        "%(rma)s: %(quantity)s %(product)s to scrap are not in %(location)s.",
-                        rma=record.name,
-                        quantity=quantity,
-                        product=line.product_id.display_name,
-                        location=location.display_name,
-                    )
-                )
             scrap.do_scrap()
             scraps |= scrap
         self._dist_write_operation({"scrap_id": scraps[:1].id})

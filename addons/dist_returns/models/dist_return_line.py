@@ -101,7 +101,8 @@ class DistReturnLine(models.Model):
         "Accepted",
         digits="Product Unit",
         copy=False,
-        help="Set at inspection; the rest of what was received is rejected.",
+        help="What was received, until the inspector lowers it; the rest of what was "
+        "received is rejected.",
     )
     quantity_rejected = fields.Float(
         "Rejected",

@@ -11,11 +11,14 @@ registry.category("web_tour.tours").add("dist_returns_ticket_to_return", {
         {
             content: "The return is of an order of the customer",
             trigger: ".modal .o_field_widget[name='sale_order_id'] input",
+            run: "edit S0",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item a:contains('S0')",
             run: "click",
         },
         {
-            trigger: ".o-autocomplete--dropdown-item:first-child a",
-            run: "click",
+            trigger: ".modal .o_field_widget[name='sale_order_id'] input:value(S0)",
         },
         {
             trigger: ".modal-footer button[name='action_create']",
@@ -42,6 +45,9 @@ registry.category("web_tour.tours").add("dist_returns_ticket_to_return", {
         {
             trigger: ".o-autocomplete--dropdown-item a:contains('Tour: damaged')",
             run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name='line_ids'] .o_data_row .o_field_widget[name='reason_id'] input:value(Tour: damaged)",
         },
         {
             trigger: ".o_form_view .o_form_button_save",
