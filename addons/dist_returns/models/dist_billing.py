@@ -55,14 +55,17 @@ class DistBilling(models.AbstractModel):
             billed[move] += uom._compute_quantity(quantity, move.sale_line_id.product_uom_id)
         room = dict.fromkeys(moves, 0.0)
         for record in moves.picking_id.dist_return_id.filtered("resolve_requested"):
-            received = record.return_picking_ids.move_ids.filtered(
-                lambda m: m.state == "done" and m.location_id.usage == "customer"
+            received = (
+                record.return_picking_ids.move_ids.filtered(
+                    lambda m: m.state == "done" and m.location_id.usage == "customer"
+                )
+                .sorted("id")
+                .grouped("sale_line_id")
             )
             for sale_line, lines in record.line_ids.grouped("sale_line_id").items():
                 accepted = sum(lines.mapped("quantity_accepted"))
-                line_moves = received.filtered(lambda m, sl=sale_line: m.sale_line_id == sl)
                 shares = allocate(
-                    line_moves.sorted("id"),
+                    received.get(sale_line, moves.browse()),
                     accepted,
                     lambda m, sl=sale_line: m.product_uom._compute_quantity(
                         m.quantity, sl.product_uom_id, round=False

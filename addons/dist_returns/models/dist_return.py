@@ -411,11 +411,12 @@ class DistReturn(models.Model):
         )
         sale_lines = moves.sale_line_id.sorted(lambda line: (line.sequence, line.id))
         returnable = sale_lines._dist_returnable_quantities(exclude=self._origin)
+        moves_of = moves.grouped("sale_line_id")
         vals_list = []
         for line in sale_lines:
             if line.product_uom_id.compare(returnable[line.id]["returnable"], 0.0) <= 0:
                 continue
-            lots = moves.filtered(lambda m, line=line: m.sale_line_id == line).move_line_ids.lot_id
+            lots = moves_of[line].move_line_ids.lot_id
             for lot in lots if line.product_id.tracking != "none" and lots else [lots[:0]]:
                 vals_list.append(
                     {
