@@ -20,7 +20,7 @@ ADDONS = ["dist_approval_matrix", "dist_order_sync", "dist_returns", "dist_kpi"]
 ADDON_TABLES = {
     "dist_approval_matrix": "dist_approval_rule",
     "dist_order_sync": "dist_exception",
-    "dist_returns": None,
+    "dist_returns": "dist_return",
     "dist_kpi": None,
 }
 

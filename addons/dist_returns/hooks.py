@@ -8,9 +8,7 @@ def post_init_hook(env):
     this is Odoo's own way of adding a location to warehouses created before
     the module.
     """
-    env["stock.warehouse"].with_context(active_test=False).search([])._create_missing_locations(
-        {}
-    )
+    env["stock.warehouse"].with_context(active_test=False).search([])._create_missing_locations({})
 
 
 # Records that credit notes, transfers and orders refer to: kept as plain

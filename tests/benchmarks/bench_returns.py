@@ -86,7 +86,9 @@ class BenchReturns(TransactionCase):
         cls.helpdesk_user = new_test_user(
             cls.env, "bench_helpdesk", groups="helpdesk_mgmt.group_helpdesk_user"
         )
-        cls.stock_user = new_test_user(cls.env, "bench_returns_stock", groups="stock.group_stock_user")
+        cls.stock_user = new_test_user(
+            cls.env, "bench_returns_stock", groups="stock.group_stock_user"
+        )
         cls.salesman = new_test_user(
             cls.env, "bench_returns_sales", groups="sales_team.group_sale_salesman_all_leads"
         )
@@ -144,7 +146,9 @@ class BenchReturns(TransactionCase):
                 self.company.dist_return_notify_customer = notify
                 with self._rolled_back():
                     state = {}
-                    timings = [(name, self._timed(lambda f=func: f(state))) for name, func in phases]
+                    timings = [
+                        (name, self._timed(lambda f=func, s=state: f(s))) for name, func in phases
+                    ]
                     check(state)
                 seconds = sum(t[0] for __, t in timings)
                 queries = sum(t[1] for __, t in timings)
@@ -266,7 +270,8 @@ class BenchReturns(TransactionCase):
         }
         print(
             f"   queries per line beyond the fixed cost of a 1-line return: ours "
-            f"{per_line[small][0]:.1f} ({small} lines) vs {per_line[large][0]:.1f} ({large} lines); "
+            f"{per_line[small][0]:.1f} ({small} lines) vs "
+            f"{per_line[large][0]:.1f} ({large} lines); "
             f"Odoo {per_line[small][1]:.1f} vs {per_line[large][1]:.1f}"
         )
         spread = abs(per_line[small][0] - per_line[large][0]) / per_line[large][0]
@@ -294,7 +299,7 @@ class BenchReturns(TransactionCase):
             record.action_submit()
         self.env.flush_all()
         self.env.invalidate_all()
-        seconds, queries = self._timed(lambda: lines._dist_returnable_quantities())
+        seconds, queries = self._timed(lines._dist_returnable_quantities)
         quantities = lines._dist_returnable_quantities()
         self.assertEqual(quantities[lines[0].id]["returnable"], ORDERED - 1.0)
         print(

@@ -11,9 +11,7 @@ class DistApprovalRequest(models.Model):
         html = super()._dist_render_facts(facts)
         rows = []
         if "delivery_age" in facts:
-            rows.append(
-                (self.env._("Delivered"), self.env._("%s days ago", facts["delivery_age"]))
-            )
+            rows.append((self.env._("Delivered"), self.env._("%s days ago", facts["delivery_age"])))
         if facts.get("return_reasons"):
             reasons = self.env["dist.return.reason"].sudo().browse(facts["return_reasons"])
             rows.append((self.env._("Return reasons"), ", ".join(reasons.mapped("name"))))

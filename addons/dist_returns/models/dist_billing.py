@@ -174,7 +174,9 @@ class DistBilling(models.AbstractModel):
             percent = fee_percent.get(move.sale_line_id)
             if percent:
                 net = line_vals["price_unit"] * (1 - (line_vals.get("discount") or 0.0) / 100)
-                taxes = tuple(sorted(line_vals["tax_ids"][0][2])) if line_vals.get("tax_ids") else ()
+                taxes = (
+                    tuple(sorted(line_vals["tax_ids"][0][2])) if line_vals.get("tax_ids") else ()
+                )
                 fees[percent, taxes] += net * quantity * percent / 100
         product = self.env.ref("dist_returns.product_restocking_fee", raise_if_not_found=False)
         for sequence, ((percent, taxes), amount) in enumerate(sorted(fees.items()), start=1000):

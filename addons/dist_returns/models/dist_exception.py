@@ -18,9 +18,7 @@ class DistException(models.Model):
         selection_add=[("unresolved_return", "Unresolved Return")],
         ondelete={"unresolved_return": "cascade"},
     )
-    dist_return_id = fields.Many2one(
-        "dist.return", "Return", readonly=True, index="btree_not_null"
-    )
+    dist_return_id = fields.Many2one("dist.return", "Return", readonly=True, index="btree_not_null")
     dist_ticket_id = fields.Many2one(
         "helpdesk.ticket", "Ticket", readonly=True, index="btree_not_null"
     )
@@ -55,9 +53,7 @@ class DistException(models.Model):
             description = Markup("<p>%s</p><ul>%s%s</ul>") % (
                 escape(exception.description or exception.name),
                 Markup("<li>%s</li>") % self.env._("Order: %s", order.name) if order else "",
-                Markup("<li>%s</li>") % self.env._("Delivery: %s", picking.name)
-                if picking
-                else "",
+                Markup("<li>%s</li>") % self.env._("Delivery: %s", picking.name) if picking else "",
             )
             ticket = Ticket.create(
                 {

@@ -8,7 +8,10 @@ class DistExceptionScanner(models.AbstractModel):
 
     @api.model
     def _dist_detectors(self):
-        return {**super()._dist_detectors(), "unresolved_return": self._dist_detect_unresolved_return}
+        return {
+            **super()._dist_detectors(),
+            "unresolved_return": self._dist_detect_unresolved_return,
+        }
 
     @api.model
     def _dist_detect_unresolved_return(self, scan):

@@ -122,7 +122,7 @@ class DistReturn(models.Model):
         help="The delivery the goods come from; empty: any delivery of the order.",
     )
     ticket_id = fields.Many2one(
-        "helpdesk.ticket", "Ticket", index="btree_not_null", tracking=True, check_company=True
+        "helpdesk.ticket", index="btree_not_null", tracking=True, check_company=True
     )
     warehouse_id = fields.Many2one(
         "stock.warehouse", compute="_compute_warehouse_id", store=True, index=True
@@ -149,7 +149,7 @@ class DistReturn(models.Model):
     date_submitted = fields.Datetime("Submitted On", readonly=True, copy=False)
     date_approved = fields.Datetime("Authorized On", readonly=True, copy=False, index=True)
     date_received = fields.Datetime("Received On", readonly=True, copy=False)
-    resolved_on = fields.Datetime("Resolved On", readonly=True, copy=False, index=True)
+    resolved_on = fields.Datetime(readonly=True, copy=False, index=True)
     resolve_requested = fields.Boolean(
         readonly=True, copy=False, help="Resolution started: the credit note is on its way."
     )
@@ -269,9 +269,9 @@ class DistReturn(models.Model):
             errors = record.sudo().return_picking_ids.filtered(
                 lambda p: p.dist_billing_state in ("to_bill", "failed") and p.dist_billing_error
             )
-            record.billing_error = "\n".join(
-                f"{p.name}: {p.dist_billing_error}" for p in errors
-            ) or False
+            record.billing_error = (
+                "\n".join(f"{p.name}: {p.dist_billing_error}" for p in errors) or False
+            )
 
     # ------------------------------------------------------------------
     # CRUD and guards
@@ -282,8 +282,7 @@ class DistReturn(models.Model):
             if vals.get("name", "/") == "/":
                 company = vals.get("company_id") or self.env.company.id
                 vals["name"] = (
-                    self.env["ir.sequence"].with_company(company).next_by_code("dist.return")
-                    or "/"
+                    self.env["ir.sequence"].with_company(company).next_by_code("dist.return") or "/"
                 )
             self._dist_fill_from_source(vals)
         records = super().create(vals_list)
@@ -467,9 +466,7 @@ class DistReturn(models.Model):
             raise UserError(
                 self.env._(
                     "Only draft returns can be submitted: %(returns)s.",
-                    returns=", ".join(
-                        f"{r.name} ({r._dist_state_label()})" for r in not_draft
-                    ),
+                    returns=", ".join(f"{r.name} ({r._dist_state_label()})" for r in not_draft),
                 )
             )
         self._dist_drop_empty_lines()
@@ -496,9 +493,7 @@ class DistReturn(models.Model):
             lines = record.line_ids
             if not lines or all(line.product_uom_id.is_zero(line.quantity) for line in lines):
                 errors.append(
-                    self.env._(
-                        "%(rma)s: set the quantity of at least one line.", rma=record.name
-                    )
+                    self.env._("%(rma)s: set the quantity of at least one line.", rma=record.name)
                 )
                 continue
             for line in lines.filtered(lambda line: not line.reason_id):
@@ -520,9 +515,7 @@ class DistReturn(models.Model):
             res_id
             for [res_id] in self.env["ir.attachment"]
             .sudo()
-            ._read_group(
-                [("res_model", "=", self._name), ("res_id", "in", self.ids)], ["res_id"]
-            )
+            ._read_group([("res_model", "=", self._name), ("res_id", "in", self.ids)], ["res_id"])
         }
         missing = []
         Rule = self.env["dist.approval.rule"]
@@ -778,8 +771,7 @@ class DistReturn(models.Model):
             for quantity, same in lines.grouped("quantity_received").items():
                 same._dist_as_system().write({"quantity_accepted": quantity})
             short = lines.filtered(
-                lambda line: line.product_uom_id.compare(line.quantity_received, line.quantity)
-                < 0
+                lambda line: line.product_uom_id.compare(line.quantity_received, line.quantity) < 0
             )
             if short and not record.close_note:
                 record._dist_post(
@@ -820,8 +812,11 @@ class DistReturn(models.Model):
         self.ensure_one()
         self._dist_write({"close_note": note})
         self._dist_post(
-            self.env._("The rest of the receipt was closed by %(user)s: %(note)s",
-                       user=self.env.user.name, note=note)  # fmt: skip
+            self.env._(
+                "The rest of the receipt was closed by %(user)s: %(note)s",
+                user=self.env.user.name,
+                note=note,
+            )
         )
         self.sudo().return_picking_ids.filtered(
             lambda p: p.state not in ("done", "cancel")
@@ -886,8 +881,11 @@ class DistReturn(models.Model):
                         Command.clear(),
                         *(
                             Command.create(
-                                {"product_id": move.product_id.id, "move_id": move.id,
-                                 "quantity": quantity}  # fmt: skip
+                                {
+                                    "product_id": move.product_id.id,
+                                    "move_id": move.id,
+                                    "quantity": quantity,
+                                }
                             )
                             for move, quantity in moves
                         ),
@@ -988,8 +986,10 @@ class DistReturn(models.Model):
         if self.resolution == "refund":
             notes = self.sudo().credit_note_ids
             self._dist_post(
-                self.env._("Resolved with credit note %(notes)s.",
-                           notes=Markup(", ").join(n._get_html_link() for n in notes))  # fmt: skip
+                self.env._(
+                    "Resolved with credit note %(notes)s.",
+                    notes=Markup(", ").join(n._get_html_link() for n in notes),
+                )
                 if notes
                 else self.env._("Resolved: nothing was left to credit.")
             )
@@ -1003,8 +1003,12 @@ class DistReturn(models.Model):
     def action_cancel(self):
         """Cancel returns nothing was received for yet. Returns True."""
         blocked = self.filtered(
-            lambda r: r.state in ("received", "done")
-            or any(not line.product_uom_id.is_zero(line.quantity_received) for line in r.line_ids)
+            lambda r: (
+                r.state in ("received", "done")
+                or any(
+                    not line.product_uom_id.is_zero(line.quantity_received) for line in r.line_ids
+                )
+            )
         )
         if blocked:
             raise UserError(
@@ -1049,8 +1053,8 @@ class DistReturn(models.Model):
 
     def action_view_pickings(self):
         self.ensure_one()
-        pickings = self.return_picking_ids | self.replacement_picking_ids | (
-            self.operation_picking_ids
+        pickings = (
+            self.return_picking_ids | self.replacement_picking_ids | (self.operation_picking_ids)
         )
         action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_picking_tree_all")
         action["domain"] = [("id", "in", pickings.ids)]

@@ -45,7 +45,7 @@ class DistReturnDisposition(models.Model):
     picking_id = fields.Many2one(
         "stock.picking", "Transfer", readonly=True, copy=False, check_company=True
     )
-    scrap_id = fields.Many2one("stock.scrap", "Scrap", readonly=True, copy=False)
+    scrap_id = fields.Many2one("stock.scrap", readonly=True, copy=False)
     state = fields.Selection(
         [("to_do", "To Do"), ("in_progress", "In Progress"), ("done", "Done")],
         compute="_compute_state",
@@ -249,8 +249,11 @@ class DistReturnDisposition(models.Model):
         picking.with_context(cancel_backorder=True)._action_done()
         self._dist_write_operation({"picking_id": picking.id})
         record._dist_post(
-            self.env._("Restocked in %(location)s with %(picking)s.",
-                       location=stock.display_name, picking=picking._get_html_link())  # fmt: skip
+            self.env._(
+                "Restocked in %(location)s with %(picking)s.",
+                location=stock.display_name,
+                picking=picking._get_html_link(),
+            )
         )
 
     def _dist_scrap(self, record, location):
@@ -281,9 +284,12 @@ class DistReturnDisposition(models.Model):
             scraps |= scrap
         self._dist_write_operation({"scrap_id": scraps[:1].id})
         record._dist_post(
-            self.env._("Scrapped %(quantity)s %(product)s: %(scraps)s.",
-                       quantity=self.quantity, product=line.product_id.display_name,
-                       scraps=Markup(", ").join(s._get_html_link() for s in scraps))  # fmt: skip
+            self.env._(
+                "Scrapped %(quantity)s %(product)s: %(scraps)s.",
+                quantity=self.quantity,
+                product=line.product_id.display_name,
+                scraps=Markup(", ").join(s._get_html_link() for s in scraps),
+            )
         )
 
     def _dist_return_to_vendor(self, record, location):
@@ -328,10 +334,12 @@ class DistReturnDisposition(models.Model):
             for row in {row for row, __, __ in entries}:
                 row._dist_write_operation({"picking_id": picking.id})
             record._dist_post(
-                self.env._("Return to vendor %(vendor)s prepared: %(picking)s (from %(receipt)s).",
-                           vendor=receipt.partner_id.display_name or "",
-                           picking=picking._get_html_link(),
-                           receipt=receipt._get_html_link())  # fmt: skip
+                self.env._(
+                    "Return to vendor %(vendor)s prepared: %(picking)s (from %(receipt)s).",
+                    vendor=receipt.partner_id.display_name or "",
+                    picking=picking._get_html_link(),
+                    receipt=receipt._get_html_link(),
+                )
             )
         if leftovers:
             self._dist_vendor_draft(record, location, leftovers)
@@ -340,25 +348,27 @@ class DistReturnDisposition(models.Model):
         """[(done supplier receipt move, quantity in product unit)] covering
         ``wanted``, latest receipts first, each up to what it can still return."""
         self.ensure_one()
-        moves = self.env["stock.move"].sudo().search(
-            [
-                ("product_id", "=", self.product_id.id),
-                ("company_id", "=", self.company_id.id),
-                ("state", "=", "done"),
-                ("location_id.usage", "=", "supplier"),
-                ("location_dest_id.usage", "=", "internal"),
-                ("picking_id", "!=", False),
-            ],
-            order="date desc, id desc",
-            limit=20,
+        moves = (
+            self.env["stock.move"]
+            .sudo()
+            .search(
+                [
+                    ("product_id", "=", self.product_id.id),
+                    ("company_id", "=", self.company_id.id),
+                    ("state", "=", "done"),
+                    ("location_id.usage", "=", "supplier"),
+                    ("location_dest_id.usage", "=", "internal"),
+                    ("picking_id", "!=", False),
+                ],
+                order="date desc, id desc",
+                limit=20,
+            )
         )
         plan = []
         for move in moves:
             if wanted <= 0:
                 break
-            returned = sum(
-                m.product_qty for m in move.returned_move_ids if m.state != "cancel"
-            )
+            returned = sum(m.product_qty for m in move.returned_move_ids if m.state != "cancel")
             room = move.product_qty - returned
             take = min(room, wanted)
             if take > 0:
@@ -375,8 +385,8 @@ class DistReturnDisposition(models.Model):
             by_vendor[row.product_id.seller_ids[:1].partner_id].append((row, quantity))
         env = self.env["stock.picking"]._dist_as_system().sudo().env
         for vendor, entries in by_vendor.items():
-            destination = (
-                vendor.property_stock_supplier or self.env.ref("stock.stock_location_suppliers")
+            destination = vendor.property_stock_supplier or self.env.ref(
+                "stock.stock_location_suppliers"
             )
             picking = env["stock.picking"].create(
                 {

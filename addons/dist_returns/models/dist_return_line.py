@@ -39,9 +39,7 @@ class DistReturnLine(models.Model):
     _order = "return_id, sequence, id"
     _check_company_auto = True
 
-    return_id = fields.Many2one(
-        "dist.return", "Return", required=True, ondelete="cascade", index=True
-    )
+    return_id = fields.Many2one("dist.return", required=True, ondelete="cascade", index=True)
     sequence = fields.Integer(default=10)
     company_id = fields.Many2one(related="return_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
@@ -71,7 +69,7 @@ class DistReturnLine(models.Model):
         check_company=True,
         domain="[('product_id', '=', product_id)]",
     )
-    reason_id = fields.Many2one("dist.return.reason", "Reason", index=True, check_company=True)
+    reason_id = fields.Many2one("dist.return.reason", index=True, check_company=True)
     disposition = fields.Selection(
         DISPOSITIONS,
         compute="_compute_disposition",
@@ -111,15 +109,9 @@ class DistReturnLine(models.Model):
         store=True,
         readonly=True,
     )
-    quantity_disposed = fields.Float(
-        "Disposed", digits="Product Unit", compute="_compute_progress"
-    )
-    quantity_credited = fields.Float(
-        "Credited", digits="Product Unit", compute="_compute_progress"
-    )
-    quantity_replaced = fields.Float(
-        "Replaced", digits="Product Unit", compute="_compute_progress"
-    )
+    quantity_disposed = fields.Float("Disposed", digits="Product Unit", compute="_compute_progress")
+    quantity_credited = fields.Float("Credited", digits="Product Unit", compute="_compute_progress")
+    quantity_replaced = fields.Float("Replaced", digits="Product Unit", compute="_compute_progress")
     disposition_ids = fields.One2many(
         "dist.return.disposition", "line_id", "Dispositions", copy=False
     )
@@ -189,8 +181,7 @@ class DistReturnLine(models.Model):
     @api.depends("disposition_ids.state", "quantity_accepted")
     def _compute_progress(self):
         credited = self._dist_spread(
-            lambda record: record.sudo()
-            .return_picking_ids.move_ids.dist_invoice_line_ids.filtered(
+            lambda record: record.sudo().return_picking_ids.move_ids.dist_invoice_line_ids.filtered(
                 lambda aml: aml.parent_state != "cancel" and aml.move_id.move_type == "out_refund"
             ),
             lambda aml: (aml.dist_stock_move_id.sale_line_id, aml.product_uom_id, aml.quantity),
@@ -320,8 +311,9 @@ class DistReturnLine(models.Model):
             if touched & INSPECTION_FIELDS or "disposition" in touched:
                 allowed = ("received",) if touched & INSPECTION_FIELDS else ("draft", "received")
                 closed = self.filtered(
-                    lambda line: line.return_id.state not in allowed
-                    or line.return_id.resolve_requested
+                    lambda line: (
+                        line.return_id.state not in allowed or line.return_id.resolve_requested
+                    )
                 )
                 if closed:
                     raise UserError(
@@ -469,8 +461,14 @@ class DistReturnLine(models.Model):
             for move, share in allocate(
                 moves,
                 wanted,
-                lambda m: m.quantity
-                - sum(m.returned_move_ids.filtered(lambda r: r.state != "cancel").mapped("quantity")),
+                lambda m: (
+                    m.quantity
+                    - sum(
+                        m.returned_move_ids.filtered(lambda r: r.state != "cancel").mapped(
+                            "quantity"
+                        )
+                    )
+                ),
             ).items():
                 if not move.product_uom.is_zero(share):
                     plan.append((move, move.product_uom.round(share)))
@@ -488,8 +486,9 @@ class DistReturnLine(models.Model):
             "res_model": self._name,
             "res_id": self.id,
             "view_mode": "form",
-            "views": [(self.env.ref("dist_returns.dist_return_line_view_form_dispositions").id,
-                       "form")],  # fmt: skip
+            "views": [
+                (self.env.ref("dist_returns.dist_return_line_view_form_dispositions").id, "form")
+            ],
             "target": "new",
         }
 
@@ -526,8 +525,8 @@ class DistReturnLine(models.Model):
     def _dist_plan_dispositions(self):
         """A line without split dispositions sends all its accepted units to its disposition."""
         todo = self.filtered(
-            lambda line: not line.disposition_ids and not line.product_uom_id.is_zero(
-                line.quantity_accepted
+            lambda line: (
+                not line.disposition_ids and not line.product_uom_id.is_zero(line.quantity_accepted)
             )
         )
         return (

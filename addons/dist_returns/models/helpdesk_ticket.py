@@ -45,8 +45,15 @@ class HelpdeskTicket(models.Model):
         "dist_return_ids.return_picking_ids",
     )
     def _compute_dist_links(self):
-        attachments = self.env["ir.attachment"].sudo().search(
-            [("res_model", "=", "dist.return"), ("res_id", "in", self.sudo().dist_return_ids.ids)]
+        attachments = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "dist.return"),
+                    ("res_id", "in", self.sudo().dist_return_ids.ids),
+                ]
+            )
         )
         for ticket in self:
             returns = ticket.sudo().dist_return_ids
@@ -115,14 +122,14 @@ class HelpdeskTicket(models.Model):
 
     def action_dist_view_orders(self):
         self.ensure_one()
-        return self._dist_orders().with_env(self.env)._get_records_action(
-            name=self.env._("Orders")
-        )
+        return self._dist_orders().with_env(self.env)._get_records_action(name=self.env._("Orders"))
 
     def action_dist_view_pickings(self):
         self.ensure_one()
-        return self._dist_pickings().with_env(self.env)._get_records_action(
-            name=self.env._("Transfers")
+        return (
+            self._dist_pickings()
+            .with_env(self.env)
+            ._get_records_action(name=self.env._("Transfers"))
         )
 
     def action_dist_view_returns(self):

@@ -82,7 +82,9 @@ class StockPicking(models.Model):
             for line in record.line_ids:
                 received[line.sale_line_id] += line.quantity_received
             for move in (self & record.return_picking_ids).move_ids.filtered(
-                lambda m: m.state not in ("done", "cancel") and not m.product_uom.is_zero(m.quantity)
+                lambda m: (
+                    m.state not in ("done", "cancel") and not m.product_uom.is_zero(m.quantity)
+                )
             ):
                 sale_line = move.sale_line_id
                 if sale_line not in authorized:
@@ -126,7 +128,10 @@ class StockPicking(models.Model):
         backorder = super()._create_backorder_picking()
         if self.dist_return_id:
             backorder._dist_as_system().sudo().write(
-                {"dist_return_id": self.dist_return_id.id, "dist_return_role": self.dist_return_role}
+                {
+                    "dist_return_id": self.dist_return_id.id,
+                    "dist_return_role": self.dist_return_role,
+                }
             )
         return backorder
 

@@ -14,7 +14,9 @@ class DistReturnsCommon(DistOrderSyncCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
-        cls.helpdesk_user = cls._dist_user("dist_helpdesk_user", "helpdesk_mgmt.group_helpdesk_user")
+        cls.helpdesk_user = cls._dist_user(
+            "dist_helpdesk_user", "helpdesk_mgmt.group_helpdesk_user"
+        )
         cls.approver = cls._dist_user(
             "dist_return_approver",
             "dist_approval_matrix.group_dist_approver,sales_team.group_sale_manager",
@@ -42,15 +44,21 @@ class DistReturnsCommon(DistOrderSyncCommon):
         cls.reason_defect = Reason.create(
             {"name": "Test: defective", "default_disposition": "vendor"}
         )
-        cls.stage_done = cls.env["helpdesk.ticket.stage"].sudo().create(
-            {"name": "Test: return settled", "sequence": 50, "closed": True}
+        cls.stage_done = (
+            cls.env["helpdesk.ticket.stage"]
+            .sudo()
+            .create({"name": "Test: return settled", "sequence": 50, "closed": True})
         )
-        cls.team = cls.env["helpdesk.ticket.team"].sudo().create(
-            {
-                "name": "Test: after-sales",
-                "user_ids": [Command.set(cls.helpdesk_user.ids)],
-                "dist_return_done_stage_id": cls.stage_done.id,
-            }
+        cls.team = (
+            cls.env["helpdesk.ticket.team"]
+            .sudo()
+            .create(
+                {
+                    "name": "Test: after-sales",
+                    "user_ids": [Command.set(cls.helpdesk_user.ids)],
+                    "dist_return_done_stage_id": cls.stage_done.id,
+                }
+            )
         )
         cls.company.sudo().dist_return_notify_customer = True
         (cls.customer_manual | cls.customer_delivery | cls.customer_consolidated).write(

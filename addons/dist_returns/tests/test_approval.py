@@ -50,7 +50,9 @@ class TestReturnApproval(DistReturnsCommon):
         order = self._delivered_order()
         record = self._authorized(order, {self.product: 2.0})
         self.assertEqual(record.approval_state, "not_required")
-        self.assertTrue(any("no approval rule applies" in b for b in record.message_ids.mapped("body")))
+        self.assertTrue(
+            any("no approval rule applies" in b for b in record.message_ids.mapped("body"))
+        )
 
     def test_approval_by_value_at_the_invoiced_net_price(self):
         self._rule(amount_min=150.0)
@@ -139,9 +141,7 @@ class TestReturnApproval(DistReturnsCommon):
         self.assertEqual(record.attachment_count, 1)
 
     def test_evidence_required_by_a_rule(self):
-        self._rule(
-            amount_min=150.0, evidence_required=True, evidence_label="the carrier's report"
-        )
+        self._rule(amount_min=150.0, evidence_required=True, evidence_label="the carrier's report")
         order = self._delivered_order()
         below = self._authorized(order, {self.product: 1.0})
         self.assertEqual(below.attachment_count, 0)
@@ -155,8 +155,10 @@ class TestReturnApproval(DistReturnsCommon):
 
     def test_simulation_of_a_return(self):
         self._rule(return_days_above=30)
-        simulation = self.env["dist.approval.simulation"].sudo().create(
-            {"document_type": "return", "mode": "facts", "delivery_age": 31}
+        simulation = (
+            self.env["dist.approval.simulation"]
+            .sudo()
+            .create({"document_type": "return", "mode": "facts", "delivery_age": 31})
         )
         self.assertIn("Returns rule", simulation.result_html)
         simulation.delivery_age = 10

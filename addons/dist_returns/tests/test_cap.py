@@ -24,8 +24,7 @@ class TestReturnCap(DistReturnsCommon):
                 {
                     "partner_id": cls.customer_manual.id,
                     "order_line": [
-                        Command.create({"product_id": p.id, "product_uom_qty": q})
-                        for p, q in lines
+                        Command.create({"product_id": p.id, "product_uom_qty": q}) for p, q in lines
                     ],
                 }
             )
@@ -100,8 +99,8 @@ class TestReturnCap(DistReturnsCommon):
         )
 
     def test_prefilled_lines_and_submission_checks(self):
-        record = self.env["dist.return"].with_user(self.salesman)._dist_create_draft(
-            order=self.order
+        record = (
+            self.env["dist.return"].with_user(self.salesman)._dist_create_draft(order=self.order)
         )
         self.assertEqual(record.partner_id, self.customer_manual)
         self.assertEqual(record.line_ids.product_id, self.product | self.product_b)
@@ -122,9 +121,7 @@ class TestReturnCap(DistReturnsCommon):
 
     def test_customer_must_match_order(self):
         with self.assertRaises(UserError):
-            self._new_return(
-                self.order, {self.product: 1.0}, partner_id=self.customer_delivery.id
-            )
+            self._new_return(self.order, {self.product: 1.0}, partner_id=self.customer_delivery.id)
 
 
 @tagged("post_install", "-at_install", "dist_query_count")

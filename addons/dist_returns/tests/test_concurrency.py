@@ -41,7 +41,9 @@ class TestConcurrentAuthorization(TransactionCase):
             order = env["sale.order"].create(
                 {
                     "partner_id": partner.id,
-                    "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 10})],
+                    "order_line": [
+                        Command.create({"product_id": product.id, "product_uom_qty": 10})
+                    ],
                 }
             )
             order.action_confirm()

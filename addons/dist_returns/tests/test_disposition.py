@@ -93,7 +93,11 @@ class TestReturnDisposition(DistReturnsCommon):
                     "partner_id": self.vendor.id,
                     "order_line": [
                         Command.create(
-                            {"product_id": self.product_b.id, "product_qty": 10.0, "price_unit": 20.0}
+                            {
+                                "product_id": self.product_b.id,
+                                "product_qty": 10.0,
+                                "price_unit": 20.0,
+                            }
                         )
                     ],
                 }
@@ -128,7 +132,9 @@ class TestReturnDisposition(DistReturnsCommon):
         self.env["stock.quant"]._update_available_quantity(
             product, self.warehouse.lot_stock_id, 10.0
         )
-        __, record = self._received({product: 1.0}, lines=[(product, 3.0)], reason=self.reason_defect)
+        __, record = self._received(
+            {product: 1.0}, lines=[(product, 3.0)], reason=self.reason_defect
+        )
         self._resolve(record)
         draft = record.operation_picking_ids
         self.assertEqual(draft.state, "draft")

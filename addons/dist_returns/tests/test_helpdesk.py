@@ -61,7 +61,9 @@ class TestReturnHelpdesk(DistReturnsCommon):
         action = ticket.with_user(self.billing_user).action_dist_view_credit_notes()
         self.assertEqual(action["res_id"], record.credit_note_ids.id)
         self.assertEqual(
-            ticket.action_dist_view_returns()["res_id"], record.id, "the return opens from the ticket"
+            ticket.action_dist_view_returns()["res_id"],
+            record.id,
+            "the return opens from the ticket",
         )
 
     def test_return_of_one_delivery_from_a_ticket(self):
@@ -98,7 +100,9 @@ class TestReturnHelpdesk(DistReturnsCommon):
         ticket = exception.dist_ticket_id.with_user(self.helpdesk_user)
         self.assertEqual(len(ticket), 1)
         self.assertEqual(
-            self.env["helpdesk.ticket"].sudo().search_count([("dist_picking_ids", "in", picking.ids)]),
+            self.env["helpdesk.ticket"]
+            .sudo()
+            .search_count([("dist_picking_ids", "in", picking.ids)]),
             1,
         )
         self.assertEqual(ticket.team_id, self.team)
@@ -112,9 +116,12 @@ class TestReturnHelpdesk(DistReturnsCommon):
         self.assertIn(ticket.number, exception.resolution_note)
 
         report("Again, a week later")
-        new = self.env["dist.exception"].search(
-            [("exception_type", "=", "delivery_issue"), ("picking_id", "=", picking.id)]
-        ) - exception
+        new = (
+            self.env["dist.exception"].search(
+                [("exception_type", "=", "delivery_issue"), ("picking_id", "=", picking.id)]
+            )
+            - exception
+        )
         self.assertEqual(len(new), 1)
         self.assertNotEqual(new.dist_ticket_id, ticket)
 

@@ -10,7 +10,9 @@ class TestReturnReceipt(DistReturnsCommon):
     def test_returns_location_per_warehouse(self):
         self.assertEqual(self.returns_location.usage, "internal")
         self.assertEqual(self.returns_location.warehouse_id, self.warehouse)
-        warehouse = self.env["stock.warehouse"].sudo().create({"name": "North Depot", "code": "NDP"})
+        warehouse = (
+            self.env["stock.warehouse"].sudo().create({"name": "North Depot", "code": "NDP"})
+        )
         self.assertEqual(warehouse.dist_return_location_id.location_id, warehouse.view_location_id)
         self.assertEqual(warehouse.dist_return_location_id.warehouse_id, warehouse)
 
@@ -46,7 +48,9 @@ class TestReturnReceipt(DistReturnsCommon):
         order = self._delivered_order()
         record = self._authorized(order, {self.product: 5.0})
         self._receive(record, {self.product: 2.0}, backorder=True)
-        wizard = Form.from_action(self.env, record.with_user(self.stock_user).action_close_receipt())
+        wizard = Form.from_action(
+            self.env, record.with_user(self.stock_user).action_close_receipt()
+        )
         wizard.note = "The customer keeps three units."
         wizard.save().action_close()
         self.assertEqual(record.state, "received")
@@ -108,8 +112,8 @@ class TestReturnReceipt(DistReturnsCommon):
             product, self.warehouse.lot_stock_id, 20.0, lot_id=lot
         )
         order = self._delivered_order(lines=[(product, 5.0)])
-        record = self.env["dist.return"].with_user(self.helpdesk_user)._dist_create_draft(
-            order=order
+        record = (
+            self.env["dist.return"].with_user(self.helpdesk_user)._dist_create_draft(order=order)
         )
         self.assertEqual(record.line_ids.lot_id, lot)
         record.line_ids.write({"quantity": 2.0, "reason_id": self.reason_unwanted.id})
@@ -124,7 +128,8 @@ class TestReturnReceipt(DistReturnsCommon):
         self._resolve(record)
         self.assertEqual(record.state, "done")
         self.assertEqual(
-            product.with_context(location=self.warehouse.lot_stock_id.id, lot_id=lot.id)
-            .qty_available,
+            product.with_context(
+                location=self.warehouse.lot_stock_id.id, lot_id=lot.id
+            ).qty_available,
             17.0,
         )

@@ -7,7 +7,7 @@ from .common import DistReturnsCommon
 @tagged("post_install", "-at_install")
 class TestReturnRefund(DistReturnsCommon):
     def _credit_lines(self, record):
-        return record.credit_note_ids.invoice_line_ids.filtered(lambda l: l.sale_line_ids)
+        return record.credit_note_ids.invoice_line_ids.filtered(lambda aml: aml.sale_line_ids)
 
     def test_credit_at_the_invoice_net_price_with_discount_and_fiscal_position(self):
         self.customer_manual.property_account_position_id = self.fiscal_pos_a
@@ -73,7 +73,7 @@ class TestReturnRefund(DistReturnsCommon):
         self._resolve(record)
         note = record.credit_note_ids
         fee = note.invoice_line_ids.filtered(
-            lambda l: l.product_id == self.env.ref("dist_returns.product_restocking_fee")
+            lambda aml: aml.product_id == self.env.ref("dist_returns.product_restocking_fee")
         )
         self.assertEqual(fee.price_unit, -40.0, "10% of 4 x 100")
         self.assertFalse(fee.sale_line_ids)
@@ -135,7 +135,9 @@ class TestReturnRefund(DistReturnsCommon):
         back = record.operation_picking_ids.filtered(lambda p: p.dist_return_role == "ship_back")
         self._deliver(back)
         self.assertEqual(order.order_line.qty_delivered, 9.0)
-        self.assertEqual(order.order_line.qty_invoiced, 9.0, "the units shipped back are not billed")
+        self.assertEqual(
+            order.order_line.qty_invoiced, 9.0, "the units shipped back are not billed"
+        )
         self.assertEqual(len(order.invoice_ids), 2)
 
     def test_nothing_invoiced_nothing_credited(self):
@@ -194,4 +196,4 @@ class TestReturnRefund(DistReturnsCommon):
         self.assertIn(first, first.credit_note_ids.dist_return_ids)
         self.assertEqual(order.order_line.mapped("qty_to_invoice"), [0.0, 0.0])
         # Odoo's invoicing wizard has nothing left to invoice on the order.
-        self.assertFalse(order.order_line.filtered(lambda l: l.qty_to_invoice))
+        self.assertFalse(order.order_line.filtered(lambda sol: sol.qty_to_invoice))

@@ -25,7 +25,9 @@ class TestReturnReplace(DistReturnsCommon):
         self.assertFalse(record.credit_note_ids)
 
         self._deliver(replacement)
-        self._deliver(record.operation_picking_ids.filtered(lambda p: p.dist_return_role == "ship_back"))
+        self._deliver(
+            record.operation_picking_ids.filtered(lambda p: p.dist_return_role == "ship_back")
+        )
         self.assertEqual(line.qty_delivered, 10.0)
         self.assertEqual(line.qty_invoiced, 10.0)
         self.assertEqual(line.qty_to_invoice, 0.0)

@@ -32,9 +32,7 @@ class TestReturnRpcBypass(DistReturnsCommon):
                 {
                     "sale_order_id": order.id,
                     "state": "approved",
-                    "line_ids": [
-                        Command.create({"product_id": self.product.id, "quantity": 1.0})
-                    ],
+                    "line_ids": [Command.create({"product_id": self.product.id, "quantity": 1.0})],
                 }
             )
 
@@ -133,8 +131,12 @@ class TestReturnMultiCompany(DistReturnsCommon):
         cls.env["stock.quant"].with_company(cls.company_2)._update_available_quantity(
             cls.product, cls.warehouse_2.lot_stock_id, 100.0
         )
-        cls.salesman_2 = cls._dist_user("dist_salesman", "sales_team.group_sale_salesman", cls.company_2)
-        cls.stock_user_2 = cls._dist_user("dist_stock_user", "stock.group_stock_user", cls.company_2)
+        cls.salesman_2 = cls._dist_user(
+            "dist_salesman", "sales_team.group_sale_salesman", cls.company_2
+        )
+        cls.stock_user_2 = cls._dist_user(
+            "dist_stock_user", "stock.group_stock_user", cls.company_2
+        )
         cls.helpdesk_user_2 = cls._dist_user(
             "dist_helpdesk_user", "helpdesk_mgmt.group_helpdesk_user", cls.company_2
         )
@@ -143,7 +145,9 @@ class TestReturnMultiCompany(DistReturnsCommon):
         order_1 = self._delivered_order()
         return_1 = self._authorized(order_1, {self.product: 1.0})
 
-        order_2 = self._create_order(self.customer_manual, [(self.product, 5.0)], user=self.salesman_2)
+        order_2 = self._create_order(
+            self.customer_manual, [(self.product, 5.0)], user=self.salesman_2
+        )
         self._deliver(order_2.picking_ids, user=self.stock_user_2, bill=False)
         return_2 = self._new_return(order_2, {self.product: 2.0}, user=self.helpdesk_user_2)
         return_2.action_submit()
@@ -158,9 +162,9 @@ class TestReturnMultiCompany(DistReturnsCommon):
         self.assertEqual(Return.with_user(self.helpdesk_user).search([]), return_1)
         self.assertEqual(Return.with_user(self.helpdesk_user_2).search([]), return_2)
         self.assertFalse(
-            self.env["dist.return.line"].with_user(self.stock_user_2).search(
-                [("return_id", "=", return_1.id)]
-            )
+            self.env["dist.return.line"]
+            .with_user(self.stock_user_2)
+            .search([("return_id", "=", return_1.id)])
         )
         with self.assertRaises(AccessError):
             return_1.with_user(self.helpdesk_user_2).read(["name"])

@@ -8,13 +8,17 @@ from .common import DistReturnsCommon
 @tagged("post_install", "-at_install")
 class TestReturnsTour(DistReturnsCommon, HttpCase):
     def test_ticket_to_credit_note(self):
-        reason = self.env["dist.return.reason"].sudo().create(
-            {
-                "name": "Tour: damaged",
-                "default_disposition": "restock",
-                "requires_evidence": True,
-                "evidence_label": "a photo",
-            }
+        reason = (
+            self.env["dist.return.reason"]
+            .sudo()
+            .create(
+                {
+                    "name": "Tour: damaged",
+                    "default_disposition": "restock",
+                    "requires_evidence": True,
+                    "evidence_label": "a photo",
+                }
+            )
         )
         self.env["dist.approval.rule"].sudo().create(
             {
@@ -26,7 +30,7 @@ class TestReturnsTour(DistReturnsCommon, HttpCase):
             }
         )
         self.team.dist_return_done_stage_id.sudo().name = "Tour: settled"
-        order = self._delivered_order(lines=[(self.product, 10.0)])
+        self._delivered_order(lines=[(self.product, 10.0)])
         ticket = (
             self.env["helpdesk.ticket"]
             .with_user(self.helpdesk_user)

@@ -5,9 +5,7 @@ from odoo import api, fields, models
 class DistApprovalSimulation(models.TransientModel):
     _inherit = "dist.approval.simulation"
 
-    return_id = fields.Many2one(
-        "dist.return", "Return", domain=[("state", "in", ("draft", "to_approve"))]
-    )
+    return_id = fields.Many2one("dist.return", domain=[("state", "in", ("draft", "to_approve"))])
     delivery_age = fields.Integer("Delivered (days ago)")
     return_reason_ids = fields.Many2many("dist.return.reason", string="Return Reasons")
 

@@ -9,9 +9,7 @@ class DistReturnClose(models.TransientModel):
     _description = "Close the Receipt of a Return"
 
     return_id = fields.Many2one("dist.return", required=True, readonly=True)
-    note = fields.Text(
-        "Why", required=True, help="e.g. 'The customer keeps the last two units.'"
-    )
+    note = fields.Text("Why", required=True, help="e.g. 'The customer keeps the last two units.'")
 
     def action_close(self):
         self.ensure_one()
