@@ -20,13 +20,14 @@ and the fastest run counts (the machine is shared).
 """
 
 import os
-import time
-from contextlib import contextmanager
 
 from odoo.fields import Command
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
 from odoo.addons.dist_order_sync.tests.common import invoice_with_wizard
+
+from . import bench_order_sync as order_sync
+from .bench_order_sync import ratio
 
 # DIST_BENCH_SCALE=0.1 runs a tenth of the volumes (a quick check, not a measure).
 SCALE = float(os.environ.get("DIST_BENCH_SCALE", "1"))
@@ -44,13 +45,6 @@ def report(title, rows):
             f"   {label:<48} {seconds:7.2f} s {queries:>7} queries  "
             f"{seconds / lines * 1000:6.1f} ms/line {queries / lines:6.1f} queries/line{detail}"
         )
-
-
-def ratio(label, ours, odoo, target):
-    value = ours[0] / odoo[0]
-    verdict = "ok" if value <= target else "ABOVE TARGET"
-    print(f"   ratio {label:<48} {value:6.2f}x  (target <= {target}x: {verdict})")
-    return value
 
 
 @tagged("post_install", "-at_install", "dist_bench")
@@ -121,23 +115,9 @@ class BenchReturns(TransactionCase):
         return order
 
     # ------------------------------------------------------------------
-    @contextmanager
-    def _rolled_back(self):
-        savepoint = self.env.cr.savepoint()
-        try:
-            yield
-        finally:
-            savepoint.close(rollback=True)
-            self.env.invalidate_all()
-
-    def _timed(self, func):
-        self.env.flush_all()
-        self.env.invalidate_all()
-        queries = self.env.cr.sql_log_count
-        start = time.perf_counter()
-        func()
-        self.env.flush_all()
-        return time.perf_counter() - start, self.env.cr.sql_log_count - queries
+    # The savepoint and the measure of the order sync benchmarks.
+    _rolled_back = order_sync.BenchOrderSync._rolled_back
+    _timed = order_sync.BenchOrderSync._timed
 
     def _compare(self, variants, lines):
         best = {}

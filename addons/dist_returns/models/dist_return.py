@@ -709,35 +709,15 @@ class DistReturn(models.Model):
         self.ensure_one()
         record = self.sudo()
         location = record.warehouse_id._dist_returns_location()
-        plan = record.line_ids._dist_origin_moves()
-        Wizard = self.env["stock.return.picking"]._dist_system_env()
-        by_picking = defaultdict(list)
-        for line, move, quantity in plan:
-            by_picking[move.picking_id].append((line, move, quantity))
-        for picking, entries in by_picking.items():
-            wizard = Wizard.create(
-                {
-                    "picking_id": picking.id,
-                    "dist_return_id": record.id,
-                    "dist_return_role": "receipt",
-                    "dist_location_id": location.id,
-                    "product_return_moves": [
-                        Command.clear(),
-                        *(
-                            Command.create(
-                                {
-                                    "product_id": move.product_id.id,
-                                    "move_id": move.id,
-                                    "quantity": quantity,
-                                    "dist_lot_id": line.lot_id.id,
-                                }
-                            )
-                            for line, move, quantity in entries
-                        ),
-                    ],
-                }
-            )
-            wizard._create_return()
+        self.env["stock.return.picking"]._dist_return_transfers(
+            record,
+            "receipt",
+            [
+                (move, quantity, line.lot_id)
+                for line, move, quantity in record.line_ids._dist_origin_moves()
+            ],
+            location,
+        )
         if record.return_picking_ids:
             record._dist_post(
                 self.env._(
@@ -865,34 +845,14 @@ class DistReturn(models.Model):
         self.ensure_one()
         if self.operation_picking_ids.filtered(lambda p: p.dist_return_role == "ship_back"):
             return
-        entries = self.line_ids._dist_receipt_moves_for("quantity_rejected")
-        by_picking = defaultdict(list)
-        for move, quantity in entries:
-            by_picking[move.picking_id].append((move, quantity))
-        Wizard = self.env["stock.return.picking"]._dist_system_env()
-        shipped = self.env["stock.picking"]
-        for picking, moves in by_picking.items():
-            wizard = Wizard.create(
-                {
-                    "picking_id": picking.id,
-                    "dist_return_id": self.id,
-                    "dist_return_role": "ship_back",
-                    "product_return_moves": [
-                        Command.clear(),
-                        *(
-                            Command.create(
-                                {
-                                    "product_id": move.product_id.id,
-                                    "move_id": move.id,
-                                    "quantity": quantity,
-                                }
-                            )
-                            for move, quantity in moves
-                        ),
-                    ],
-                }
-            )
-            shipped |= wizard._create_return()
+        shipped = self.env["stock.return.picking"]._dist_return_transfers(
+            self,
+            "ship_back",
+            [
+                (move, quantity, None)
+                for move, quantity in self.line_ids._dist_receipt_moves_for("quantity_rejected")
+            ],
+        )
         if shipped:
             self._dist_post(
                 self.env._(

@@ -101,18 +101,9 @@ class DistReturnDisposition(models.Model):
     @api.constrains("quantity", "line_id")
     def _check_not_above_accepted(self):
         for line in self.line_id:
-            total = sum(line.disposition_ids.mapped("quantity"))
-            if line.product_uom_id.compare(total, line.quantity_accepted) > 0:
-                raise ValidationError(
-                    self.env._(
-                        "%(rma)s, %(product)s: the dispositions add up to %(total)s, more than "
-                        "the %(accepted)s accepted.",
-                        rma=line.return_id.name,
-                        product=line.product_id.display_name,
-                        total=total,
-                        accepted=line.quantity_accepted,
-                    )
-                )
+            mismatch = line._dist_disposition_mismatch(exact=False)
+            if mismatch:
+                raise ValidationError(mismatch)
 
     # ------------------------------------------------------------------
     # Execution
@@ -296,7 +287,6 @@ class DistReturnDisposition(models.Model):
         """Back to the supplier of the product's last receipts, with Odoo's
         return wizard on those receipts (from the returns location); what no
         receipt can take goes on a draft transfer to the product's vendor."""
-        Wizard = self.env["stock.return.picking"]._dist_system_env()
         by_receipt = defaultdict(list)
         leftovers = []
         for row in self:
@@ -307,30 +297,19 @@ class DistReturnDisposition(models.Model):
             if not row.product_id.uom_id.is_zero(wanted) and wanted > 0:
                 leftovers.append((row, wanted))
         for receipt, entries in by_receipt.items():
-            wizard = Wizard.create(
-                {
-                    "picking_id": receipt.id,
-                    "dist_return_id": record.id,
-                    "dist_return_role": "vendor",
-                    "dist_location_id": location.id,
-                    "product_return_moves": [
-                        Command.clear(),
-                        *(
-                            Command.create(
-                                {
-                                    "product_id": move.product_id.id,
-                                    "move_id": move.id,
-                                    "quantity": move.product_id.uom_id._compute_quantity(
-                                        quantity, move.product_uom
-                                    ),
-                                }
-                            )
-                            for __, move, quantity in entries
-                        ),
-                    ],
-                }
+            picking = self.env["stock.return.picking"]._dist_return_transfers(
+                record,
+                "vendor",
+                [
+                    (
+                        move,
+                        move.product_id.uom_id._compute_quantity(quantity, move.product_uom),
+                        None,
+                    )
+                    for __, move, quantity in entries
+                ],
+                location,
             )
-            picking = wizard._create_return()
             for row in {row for row, __, __ in entries}:
                 row._dist_write_operation({"picking_id": picking.id})
             record._dist_post(

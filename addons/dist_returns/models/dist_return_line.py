@@ -286,15 +286,7 @@ class DistReturnLine(models.Model):
             lambda line: line.product_id == product and not line.display_type
         )
         if not candidates:
-            raise UserError(
-                self.env._(
-                    "%(product)s is not on order %(order)s: only products of the order "
-                    "can be returned on %(rma)s.",
-                    product=product.display_name,
-                    order=record.sudo().sale_order_id.name,
-                    rma=record.name,
-                )
-            )
+            raise UserError(self._dist_not_on_order_message(product, record))
         returnable = candidates._dist_returnable_quantities(exclude=record)
         for line in candidates:
             if line.product_uom_id.compare(returnable[line.id]["returnable"], 0.0) > 0:
@@ -335,6 +327,16 @@ class DistReturnLine(models.Model):
         if submitted:
             raise UserError(self._dist_locked_message(submitted))
 
+    @api.model
+    def _dist_not_on_order_message(self, product, record):
+        return self.env._(
+            "%(product)s is not on order %(order)s: only products of the order can be "
+            "returned on %(rma)s.",
+            product=product.display_name,
+            order=record.sudo().sale_order_id.name,
+            rma=record.name,
+        )
+
     def _dist_locked_message(self, returns):
         return self.env._(
             "%(returns)s: the lines of a return are fixed once it is submitted; the "
@@ -364,13 +366,7 @@ class DistReturnLine(models.Model):
             order = line.sudo().return_id.sale_order_id
             if sale_line.order_id != order or line.product_id != sale_line.product_id:
                 raise ValidationError(
-                    self.env._(
-                        "%(product)s is not on order %(order)s: only products of the order "
-                        "can be returned on %(rma)s.",
-                        product=line.product_id.display_name,
-                        order=order.name,
-                        rma=line.return_id.name,
-                    )
+                    self._dist_not_on_order_message(line.product_id, line.return_id)
                 )
 
     @api.constrains("quantity", "sale_line_id")
@@ -495,22 +491,11 @@ class DistReturnLine(models.Model):
     def _dist_check_inspection(self):
         errors = []
         for line in self:
-            accepted = line.quantity_accepted
-            rows = line.disposition_ids
-            if rows:
-                total = sum(rows.mapped("quantity"))
-                if line.product_uom_id.compare(total, accepted) != 0:
-                    errors.append(
-                        self.env._(
-                            "%(rma)s, %(product)s: the dispositions add up to %(total)s but "
-                            "%(accepted)s are accepted; make them match.",
-                            rma=line.return_id.name,
-                            product=line.product_id.display_name,
-                            total=total,
-                            accepted=accepted,
-                        )
-                    )
-            elif not line.product_uom_id.is_zero(accepted) and not line.disposition:
+            if line.disposition_ids:
+                mismatch = line._dist_disposition_mismatch(exact=True)
+                if mismatch:
+                    errors.append(mismatch)
+            elif not line.product_uom_id.is_zero(line.quantity_accepted) and not line.disposition:
                 errors.append(
                     self.env._(
                         "%(rma)s, %(product)s: choose what becomes of the accepted units "
@@ -521,6 +506,23 @@ class DistReturnLine(models.Model):
                 )
         if errors:
             raise UserError("\n".join(errors))
+
+    def _dist_disposition_mismatch(self, exact):
+        """Why the split dispositions of this line do not fit its accepted units
+        (above them, or with ``exact`` different from them); None when they fit."""
+        self.ensure_one()
+        total = sum(self.disposition_ids.mapped("quantity"))
+        difference = self.product_uom_id.compare(total, self.quantity_accepted)
+        if difference > 0 or (exact and difference):
+            return self.env._(
+                "%(rma)s, %(product)s: the dispositions add up to %(total)s but %(accepted)s "
+                "are accepted; make them match.",
+                rma=self.return_id.name,
+                product=self.product_id.display_name,
+                total=total,
+                accepted=self.quantity_accepted,
+            )
+        return None
 
     def _dist_plan_dispositions(self):
         """A line without split dispositions sends all its accepted units to its disposition."""

@@ -1,5 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from collections import defaultdict
+
+from odoo import api, fields, models
 from odoo.fields import Command
 
 from ..models.stock_picking import RETURN_ROLES
@@ -21,9 +23,45 @@ class StockReturnPicking(models.TransientModel):
     dist_return_role = fields.Selection(RETURN_ROLES, readonly=True)
     dist_location_id = fields.Many2one("stock.location", "Returns Location", readonly=True)
 
-    def _dist_system_env(self):
-        """The wizard where the suite may link transfers to returns."""
-        return self.with_env(self.env["stock.picking"]._dist_as_system().sudo().env)
+    @api.model
+    def _dist_return_transfers(self, record, role, entries, location=None):
+        """Odoo's return of the moves of ``entries`` for a return authorization.
+
+        ``entries``: [(move, quantity in the move's unit, lot or None)]; one
+        transfer per transfer of the moves, linked to ``record`` in ``role``,
+        into (receipts) or out of (returns to vendor) ``location``.
+        :return: the transfers created
+        """
+        Wizard = self.with_env(self.env["stock.picking"]._dist_as_system().sudo().env)
+        by_picking = defaultdict(list)
+        for move, quantity, lot in entries:
+            by_picking[move.picking_id].append((move, quantity, lot))
+        created = self.env["stock.picking"]
+        for picking, moves in by_picking.items():
+            wizard = Wizard.create(
+                {
+                    "picking_id": picking.id,
+                    "dist_return_id": record.id,
+                    "dist_return_role": role,
+                    "dist_location_id": location.id if location else False,
+                    "product_return_moves": [
+                        Command.clear(),
+                        *(
+                            Command.create(
+                                {
+                                    "product_id": move.product_id.id,
+                                    "move_id": move.id,
+                                    "quantity": quantity,
+                                    "dist_lot_id": lot.id if lot else False,
+                                }
+                            )
+                            for move, quantity, lot in moves
+                        ),
+                    ],
+                }
+            )
+            created |= wizard._create_return()
+        return created.with_env(self.env)
 
     def _prepare_picking_default_values_based_on(self, picking):
         vals = super()._prepare_picking_default_values_based_on(picking)
