@@ -21,6 +21,8 @@ KEPT_MODELS = [
     "sale.order.line",
     "helpdesk.ticket",
     "helpdesk.ticket.team",
+    # The team's e-mail alias (created with it, under an xmlid of its own).
+    "mail.alias",
 ]
 
 

@@ -573,8 +573,8 @@ class DistReturn(models.Model):
             if record.approval_state in (False, "not_required"):
                 record._dist_post(
                     self.env._(
-                        "Authorized at once: no approval rule applies to this return "
-                        "(value %(value)s).",
+                        "No approval required: no rule of the approval matrix applies to "
+                        "this return (value %(value)s). Authorized at once.",
                         value=record._dist_money(record.amount_untaxed),
                     )
                 )
