@@ -570,15 +570,14 @@ class DistReturn(models.Model):
         now = fields.Datetime.now()
         for record in self:
             record._dist_write({"state": "approved", "date_approved": now})
+            note = Markup()
             if record.approval_state in (False, "not_required"):
-                record._dist_post(
-                    self.env._(
-                        "No approval required: no rule of the approval matrix applies to "
-                        "this return (value %(value)s). Authorized at once.",
-                        value=record._dist_money(record.amount_untaxed),
-                    )
-                )
-            record._dist_create_return_pickings()
+                note = self.env._(
+                    "No approval required: no rule of the approval matrix applies to this "
+                    "return (value %(value)s). Authorized at once.",
+                    value=record._dist_money(record.amount_untaxed),
+                ) + Markup("<br/>")
+            record._dist_create_return_pickings(note)
         self._dist_notify_customer("dist_returns.mail_template_dist_return_authorized")
         return True
 
@@ -703,9 +702,10 @@ class DistReturn(models.Model):
     # ------------------------------------------------------------------
     # Receipt: Odoo's return wizard into the returns location
     # ------------------------------------------------------------------
-    def _dist_create_return_pickings(self):
+    def _dist_create_return_pickings(self, note=""):
         """Create the return transfers of an authorized return with Odoo's own
-        return wizard, from the deliveries its lines come from."""
+        return wizard, from the deliveries its lines come from; the chatter
+        says so after ``note``."""
         self.ensure_one()
         record = self.sudo()
         location = record.warehouse_id._dist_returns_location()
@@ -718,16 +718,14 @@ class DistReturn(models.Model):
             ],
             location,
         )
-        if record.return_picking_ids:
-            record._dist_post(
-                self.env._(
-                    "Return transfer %(pickings)s created: the goods are expected in %(location)s.",
-                    pickings=Markup(", ").join(
-                        p._get_html_link() for p in record.return_picking_ids
-                    ),
-                    location=location.display_name,
-                )
+        record._dist_post(
+            note
+            + self.env._(
+                "Return transfer %(pickings)s created: the goods are expected in %(location)s.",
+                pickings=Markup(", ").join(p._get_html_link() for p in record.return_picking_ids),
+                location=location.display_name,
             )
+        )
         return record.return_picking_ids
 
     def _dist_on_receipt(self):

@@ -371,7 +371,7 @@ class DistReturnLine(models.Model):
 
     @api.constrains("quantity", "sale_line_id")
     def _check_returnable(self):
-        drafts = self.filtered(lambda line: line.return_id.state == "draft")
+        drafts = self.filtered(lambda line: line.return_id.state == "draft" and line.quantity > 0)
         if not drafts:
             return
         returnable = drafts.sale_line_id._dist_returnable_quantities(exclude=drafts.return_id)

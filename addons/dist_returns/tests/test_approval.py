@@ -50,9 +50,7 @@ class TestReturnApproval(DistReturnsCommon):
         order = self._delivered_order()
         record = self._authorized(order, {self.product: 2.0})
         self.assertEqual(record.approval_state, "not_required")
-        self.assertTrue(
-            any("No approval required" in b for b in record.message_ids.mapped("body"))
-        )
+        self.assertTrue(any("No approval required" in b for b in record.message_ids.mapped("body")))
 
     def test_approval_by_value_at_the_invoiced_net_price(self):
         self._rule(amount_min=150.0)
