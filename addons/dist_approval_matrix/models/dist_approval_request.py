@@ -90,6 +90,13 @@ class DistApprovalRequest(models.Model):
         help="Segregation of duties: requester, salesperson or buyer, approvers of other levels.",
     )
     vote_ids = fields.One2many("dist.approval.vote", "request_id", readonly=True)
+    change_id = fields.Many2one(
+        "dist.approval.change",
+        readonly=True,
+        index="btree_not_null",
+        help="The change of a confirmed document this request approves.",
+    )
+    change_summary = fields.Text(related="change_id.summary", string="Proposed Change")
 
     decided_by = fields.Many2one("res.users", readonly=True)
     on_behalf_of_id = fields.Many2one("res.users", readonly=True)
@@ -126,18 +133,23 @@ class DistApprovalRequest(models.Model):
             if not self.env[model]._abstract
         ]
 
+    @api.depends_context("uid")
     @api.depends("res_model", "res_id")
     def _compute_document_ref(self):
         for request in self:
-            request.document_ref = (
-                f"{request.res_model},{request.res_id}"
-                if request.res_model and request.res_id
-                else False
+            # An approver may decide without access to the document itself.
+            readable = (
+                request.res_model
+                and request.res_id
+                and self.env[request.res_model].browse(request.res_id).has_access("read")
             )
+            request.document_ref = f"{request.res_model},{request.res_id}" if readable else False
 
     def _document(self):
+        """The document, in the system's hands: an approver chosen by the
+        matrix decides whatever their own rights on it."""
         self.ensure_one()
-        return self.env[self.res_model].browse(self.res_id)
+        return self.env[self.res_model].sudo().browse(self.res_id)
 
     @api.depends("approver_group_id", "approver_user_ids")
     def _compute_approvers_display(self):
@@ -474,7 +486,9 @@ class DistApprovalRequest(models.Model):
         for request in self:
             by_model[request.res_model].append(request.res_id)
         for model, ids in by_model.items():
-            self.env[model].browse(ids)._dist_approval_advance()
+            # The approval is the authorization: the document moves on whatever
+            # the approver's own rights on it (the decision records who).
+            self.env[model].sudo().browse(ids)._dist_approval_advance()
 
     def _dist_make_pending(self):
         """Open these requests for decision: deadline, activities for the approvers."""

@@ -8,6 +8,7 @@ class SaleOrder(models.Model):
     _inherit = ["sale.order", "dist.approval.mixin"]
     _dist_approval_type = "sale"
     _dist_approval_done_state = "sale"
+    _dist_approval_lines_field = "order_line"
     _dist_approval_watched_fields = frozenset(
         {"partner_id", "order_line", "currency_id", "pricelist_id", "warehouse_id", "team_id",
          "company_id", "date_order"}
@@ -55,6 +56,9 @@ class SaleOrder(models.Model):
 
     def _dist_approval_is_open(self):
         return self.state in ("draft", "sent")
+
+    def _dist_approval_is_running(self):
+        return self.state == "sale"
 
     def _dist_approval_complete(self):
         return self.action_confirm()

@@ -84,3 +84,37 @@ class TestRpcBypass(HttpCase):
         self.assertEqual(request.state, "pending")
         self.order.invalidate_recordset()
         self.assertEqual(self.order.state, "draft")
+
+    def test_salesman_rpc_cannot_change_a_confirmed_order_past_the_matrix(self):
+        order = self.order.copy()
+        order.order_line.discount = 5
+        order.with_user(self.salesman).action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.authenticate(self.salesman.login, self.salesman.login)
+        line_id = order.order_line.id
+        attempts = [
+            ("sale.order.line", "write", [[line_id], {"discount": 70}]),
+            (
+                "sale.order",
+                "write",
+                [[order.id], {"order_line": [[0, 0, {"product_id": order.order_line.product_id.id,
+                                                       "product_uom_qty": 50, "discount": 60}]]}],
+            ),
+            ("sale.order", "write", [[order.id], {"order_line": [[1, line_id, {"discount": 70}]]}]),
+        ]  # fmt: skip
+        for model, method, args in attempts:
+            with self.subTest(model=model, args=args), self.assertRaises(JsonRpcException) as err:
+                self.call(model, method, args)
+            # The refusal of the matrix, with its way to send the change for approval.
+            self.assertEqual(str(err.exception), "odoo.exceptions.RedirectWarning")
+        order.invalidate_recordset()
+        self.assertEqual(order.order_line.discount, 5)
+        self.assertEqual(len(order.order_line), 1)
+        # The API way: the change is held for the approvers.
+        self.call(
+            "sale.order",
+            "action_dist_request_change",
+            [[order.id], {"order_line": [[1, line_id, {"discount": 70}]]}],
+        )
+        order.invalidate_recordset()
+        self.assertEqual((order.order_line.discount, order.approval_state), (5, "pending"))
