@@ -94,7 +94,7 @@ class TestSaleChangeControl(ChangeControlCase):
         wizard = (
             self.env["dist.approval.change.wizard"]
             .with_user(self.salesman)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"note": "Customer matched a competitor"})
         )
         self.assertIn("discount 5", wizard.summary)
