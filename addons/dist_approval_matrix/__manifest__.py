@@ -38,6 +38,7 @@
         "views/menus.xml",
     ],
     "demo": [
+        "demo/res_users_demo.xml",
         "demo/dist_approval_rule_demo.xml",
         "demo/sale_order_demo.xml",
     ],

@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from markupsafe import Markup, escape
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
 
 APPROVAL_STATES = [
@@ -298,7 +298,8 @@ class DistApprovalMixin(models.AbstractModel):
         self._dist_approval_check_evidence([rule for rule, __ in triggered])
         Request = self.env["dist.approval.request"].sudo()
         self._dist_approval_retire_requests(keep_approved=bool(change))
-        excluded = self.env.user | self._dist_approval_responsible_users()
+        requester = self._dist_approval_requester()
+        excluded = requester | self._dist_approval_responsible_users()
         first_level = min(rule.level for rule, _reason in triggered)
         now = fields.Datetime.now()
         vals_list = []
@@ -313,7 +314,7 @@ class DistApprovalMixin(models.AbstractModel):
                     "company_id": self._dist_approval_company().id,
                     "level": rule.level,
                     "state": "waiting",
-                    "requested_by": self.env.user.id,
+                    "requested_by": requester.id,
                     "requested_on": now,
                     "reason": reason,
                     "facts": facts,
@@ -336,18 +337,25 @@ class DistApprovalMixin(models.AbstractModel):
         if change:
             body = self.env._(
                 "Change sent for approval by %(user)s:%(summary)s%(reasons)s",
-                user=self.env.user.name,
+                user=requester.name,
                 summary=Markup("<p>%s</p>") % change._dist_summary_html(),
                 reasons=reasons,
             )
         else:
             body = self.env._(
                 "Approval requested by %(user)s:%(reasons)s",
-                user=self.env.user.name,
+                user=requester.name,
                 reasons=reasons,
             )
         self._dist_approval_post(body)
         return requests
+
+    def _dist_approval_requester(self):
+        """Who asks: the user, or, when automation acts (OdooBot: a cron, data
+        loading), the person responsible for the document."""
+        if self.env.user.id == SUPERUSER_ID:
+            return self._dist_approval_responsible_users()[:1] or self.env.user
+        return self.env.user
 
     def _dist_approval_post(self, body):
         """A note on the document (or, without chatter, on its current request)."""
@@ -621,7 +629,14 @@ class DistApprovalMixin(models.AbstractModel):
         return requests
 
     def action_dist_approve(self):
-        self._dist_requests_i_can_decide().action_approve()
+        """Approve what the user may decide now on this document: one level.
+        Several requests at once (several rules of that level) are confirmed
+        in the decision wizard, which lists them."""
+        requests = self._dist_requests_i_can_decide()
+        requests = requests.filtered(lambda r: r.level == min(requests.mapped("level")))
+        if len(requests) > 1:
+            return requests._dist_decision_wizard("approve")
+        requests.action_approve()
         return True
 
     def action_dist_reject(self):

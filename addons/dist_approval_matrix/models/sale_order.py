@@ -77,16 +77,14 @@ class SaleOrder(models.Model):
         rows = [
             (
                 self.env._("Credit limit"),
-                money(partner.credit_limit) if partner.credit_limit else "–",
+                money(partner.credit_limit) if partner.credit_limit else self.env._("none set"),
             ),
             (self.env._("Receivable"), money(partner.credit)),
             (self.env._("Amount to invoice"), money(partner.credit_to_invoice)),
             (
                 self.env._("Overdue"),
-                self.env._(
-                    "%(amount)s (oldest %(days)s days)",
-                    amount=money(overdue[order.id]["amount"]),
-                    days=overdue[order.id]["days"],
+                self.env["dist.approval.facts"]._dist_overdue_words(
+                    overdue[order.id], order.company_id.currency_id
                 ),
             ),
             (self.env._("Margin"), f"{order.margin_percent * 100:.1f} %"),

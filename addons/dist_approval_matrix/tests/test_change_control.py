@@ -178,11 +178,10 @@ class TestSaleChangeControl(ChangeControlCase):
 
     def test_a_change_no_rule_catches_is_made_at_once(self):
         order = self._confirmed()
-        self.assertTrue(
-            order.action_dist_request_change(
-                {"order_line": [Command.update(order.order_line.id, {"discount": 10})]}
-            )
+        result = order.action_dist_request_change(
+            {"order_line": [Command.update(order.order_line.id, {"discount": 10})]}
         )
+        self.assertIs(result, True, "made at once, no notification of a held change")
         self.assertEqual(order.order_line.discount, 10.0)
         self.assertFalse(order.approval_request_ids)
 

@@ -43,5 +43,5 @@ class TestProtectedFields(DistOrderSyncCommon):
         order = self._create_order(self.customer_delivery)
         delivery = self._deliver(order.picking_ids, bill=False)
         self.assertEqual(delivery.dist_billing_state, "to_bill")
-        self.assertTrue(delivery.with_user(self.billing_user).action_dist_retry_billing())
+        delivery.with_user(self.billing_user).action_dist_retry_billing()
         self.assertEqual(delivery.dist_billing_state, "billed")
