@@ -13,7 +13,7 @@ help:
 	@echo "make bench      benchmarks (tests/benchmarks), ratios against Odoo's own path"
 	@echo "make lint       ruff, ruff format --check, pylint-odoo, readme pages up to date"
 	@echo "make readme     rebuild each addon's Apps page from its readme/ fragments"
-	@echo "make stop       stop the PostgreSQL clusters this checkout started"
+	@echo "make stop       stop the make run server and the PostgreSQL clusters of this checkout"
 
 run:
 	$(PYTHON) tools/dist.py run $(ARGS)

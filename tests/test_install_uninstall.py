@@ -133,6 +133,19 @@ def test_install_each_then_uninstall_in_reverse(demo):
             ),
         )
         assert menu, "the Distribution menu is missing"
+        if demo:
+            # A newcomer can try every role alone (README: demo logins), and the
+            # demo's requests were asked by their salesperson, not by OdooBot.
+            logins = {login for (login,) in _query(db, SQL("SELECT login FROM res_users"))}
+            assert {"demo", "approver", "buyer", "warehouse", "finance"} <= logins, logins
+            requesters = _query(
+                db,
+                SQL(
+                    """SELECT DISTINCT u.login FROM dist_approval_request r
+                         JOIN res_users u ON u.id = r.requested_by"""
+                ),
+            )
+            assert requesters == [("demo",)], requesters
 
         _uninstall(db, list(reversed(ADDONS)))
         states = _module_states(db)

@@ -26,6 +26,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -394,9 +395,25 @@ def cmd_run(opts):
                 odoo(conf, "-d", opts.db, "-u", update, "--stop-after-init", "--log-level=warn")
         stamp.write_text(fingerprint)
         say(f"serving http://127.0.0.1:{opts.port} (login admin / password admin); Ctrl-C stops")
-        with contextlib.suppress(KeyboardInterrupt):
-            odoo(conf, "-d", opts.db, check=False)
+        serve(pg, conf, opts.db)
     return 0
+
+
+def serve(pg, conf, db):
+    """Run the server until Ctrl-C or ``make stop``, which reads its pid here."""
+    pid_file = pg.base / "server.pid"
+    cmd = [sys.executable, "-m", "odoo", "-c", str(conf), "-d", db]
+    say(" ".join(["odoo", "-d", db]))
+    proc = subprocess.Popen(cmd, cwd=ROOT)
+    pid_file.write_text(str(proc.pid))
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            proc.wait()
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=30)
+        pid_file.unlink(missing_ok=True)
 
 
 def _pytest(conf, db, paths, extra, http=True, env=None):
@@ -544,9 +561,20 @@ def cmd_bench(opts):
 
 
 def cmd_stop(_opts):
-    if RUN_DIR.exists():
-        for base in sorted(p for p in RUN_DIR.iterdir() if (p / "pg" / "data").exists()):
-            Cluster(base.name).stop()
+    """Stop what this checkout started: the make run server, then the clusters."""
+    if not RUN_DIR.exists():
+        return 0
+    for pid_file in RUN_DIR.glob("*/server.pid"):
+        with contextlib.suppress(ValueError, ProcessLookupError, PermissionError):
+            pid = int(pid_file.read_text())
+            say(f"stopping the Odoo server (pid {pid})")
+            os.kill(pid, signal.SIGTERM)
+            for _ in range(60):
+                os.kill(pid, 0)  # raises ProcessLookupError once it is gone
+                time.sleep(0.5)
+        pid_file.unlink(missing_ok=True)
+    for base in sorted(p for p in RUN_DIR.iterdir() if (p / "pg" / "data").exists()):
+        Cluster(base.name).stop()
     return 0
 
 
@@ -584,7 +612,7 @@ def main(argv=None):
     bench.add_argument("paths", nargs="*")
     bench.set_defaults(func=cmd_bench)
 
-    stop = sub.add_parser("stop", help="stop the PostgreSQL clusters of this checkout")
+    stop = sub.add_parser("stop", help="stop the make run server and the clusters of this checkout")
     stop.set_defaults(func=cmd_stop)
 
     # Anything after "--" goes to pytest untouched.
