@@ -82,6 +82,20 @@ class TestSaleChangeControl(ChangeControlCase):
         self.assertEqual(order.approval_state, "not_required")
         self.assertEqual(order.picking_ids.move_ids.product_uom_qty, 10.0)
 
+    def test_import_cannot_add_lines_past_the_matrix(self):
+        order = self._confirmed()
+        result = (
+            self.env["sale.order.line"]
+            .with_user(self.salesman)
+            .load(
+                ["order_id/.id", "product_id/.id", "product_uom_qty", "discount"],
+                [[str(order.id), str(self.product.id), "5", "50"]],
+            )
+        )
+        self.assertFalse(result["ids"])
+        self.assertIn("needs approval", str(result["messages"]))
+        self.assertEqual(len(order.order_line), 1)
+
     def test_form_edit_is_refused_and_offers_the_change_for_approval(self):
         order = self._confirmed()
         # Line discounts show once Settings > Sales > Discounts is on.
