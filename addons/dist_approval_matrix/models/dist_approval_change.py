@@ -152,13 +152,8 @@ class DistApprovalChange(models.Model):
         return result, {}, {}
 
     @api.model
-    def _dist_control(self, documents, apply, proposals):
-        """A change of running documents: applied when the matrix allows it,
-        refused otherwise with the way to send it for approval.
-
-        ``proposals`` maps each document to the write (on the document) that
-        makes the same change, offered for approval.
-        """
+    def _dist_check_none_pending(self, documents):
+        """One change at a time: a document waiting for a decision changes no further."""
         pending = documents.filtered(lambda d: d.approval_state == "pending")
         if pending:
             raise UserError(
@@ -168,6 +163,16 @@ class DistApprovalChange(models.Model):
                     docs=", ".join(pending.mapped("display_name")),
                 )
             )
+
+    @api.model
+    def _dist_control(self, documents, apply, proposals):
+        """A change of running documents: applied when the matrix allows it,
+        refused otherwise with the way to send it for approval.
+
+        ``proposals`` maps each document to the write (on the document) that
+        makes the same change, offered for approval.
+        """
+        self._dist_check_none_pending(documents)
         result, needed, summaries = self._dist_try(documents, apply)
         if not needed:
             return result
@@ -200,14 +205,7 @@ class DistApprovalChange(models.Model):
         it, else keep it for approval. Returns the change held, if any."""
         document.ensure_one()
         vals = json.loads(json.dumps(vals, default=str))
-        if document.approval_state == "pending":
-            raise UserError(
-                self.env._(
-                    "%(doc)s already waits for approval: wait for the decision or withdraw "
-                    "the change first.",
-                    doc=document.display_name,
-                )
-            )
+        self._dist_check_none_pending(document)
         __, needed, summaries = self._dist_try(document, lambda: document.write(vals))
         if not needed:
             return self.browse()

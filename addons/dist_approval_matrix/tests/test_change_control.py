@@ -253,20 +253,7 @@ class TestPurchaseChangeControl(ChangeControlCase):
         )
 
     def test_adding_lines_to_a_confirmed_po_is_controlled(self):
-        order = (
-            self.env["purchase.order"]
-            .with_user(self.buyer)
-            .create(
-                {
-                    "partner_id": self.vendor.id,
-                    "order_line": [
-                        Command.create(
-                            {"product_id": self.product.id, "product_qty": 10, "price_unit": 60}
-                        )
-                    ],
-                }
-            )
-        )
+        order = self.make_po(qty=10, price=60)
         order.button_confirm()
         self.assertEqual((order.state, order.approval_state), ("purchase", "not_required"))
         rule = "Purchases of 5,000 and more"
