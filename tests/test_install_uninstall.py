@@ -15,14 +15,9 @@ import pytest
 import odoo
 from odoo.tools import SQL, config
 
-ADDONS = ["dist_approval_matrix", "dist_order_sync", "dist_returns", "dist_kpi"]
-# A table each addon owns; None where the addon creates no table of its own yet.
-ADDON_TABLES = {
-    "dist_approval_matrix": "dist_approval_rule",
-    "dist_order_sync": "dist_exception",
-    "dist_returns": "dist_return",
-    "dist_kpi": None,
-}
+from tools.dist import suite_addons
+
+ADDONS = suite_addons()
 
 
 def _odoo(db, *args):
@@ -89,17 +84,37 @@ def _table_exists(db, table):
     return bool(_query(db, SQL("SELECT 1 FROM pg_tables WHERE tablename = %s", table)))
 
 
+def _own_tables(db, addon):
+    """Tables of the models ``addon`` defines (not those it extends)."""
+    models = _query(
+        db,
+        SQL(
+            """SELECT m.model FROM ir_model m
+                 JOIN ir_model_data d ON d.model = 'ir.model' AND d.res_id = m.id
+                WHERE d.module = %s AND NOT m.transient
+                  AND m.model NOT IN (
+                      SELECT m2.model FROM ir_model m2
+                        JOIN ir_model_data d2 ON d2.model = 'ir.model' AND d2.res_id = m2.id
+                       WHERE d2.module != %s)""",
+            addon,
+            addon,
+        ),
+    )
+    tables = [model.replace(".", "_") for (model,) in models]
+    return [table for table in tables if _table_exists(db, table)]
+
+
 @pytest.mark.parametrize("demo", [False, True], ids=["empty", "demo"])
 def test_install_each_then_uninstall_in_reverse(demo):
     db = f"{config['db_name'][0]}_install_{'demo' if demo else 'empty'}"
     _drop(db)
     try:
         _odoo(db, "-i", "base", "--stop-after-init", *(["--with-demo"] if demo else []))
+        tables = []
         for addon in ADDONS:
             _odoo(db, "-i", addon, "--stop-after-init")
             assert _module_states(db)[addon] == "installed", addon
-            if ADDON_TABLES[addon]:
-                assert _table_exists(db, ADDON_TABLES[addon])
+            tables += _own_tables(db, addon)
             # Odoo installs a module whose demo data fails without it, with a
             # warning and a row here: the demo database would be half empty.
             failures = _query(
@@ -118,11 +133,25 @@ def test_install_each_then_uninstall_in_reverse(demo):
             ),
         )
         assert menu, "the Distribution menu is missing"
+        if demo:
+            # A newcomer can try every role alone (README: demo logins), and the
+            # demo's requests were asked by their salesperson, not by OdooBot.
+            logins = {login for (login,) in _query(db, SQL("SELECT login FROM res_users"))}
+            assert {"demo", "approver", "buyer", "warehouse", "finance"} <= logins, logins
+            requesters = _query(
+                db,
+                SQL(
+                    """SELECT DISTINCT u.login FROM dist_approval_request r
+                         JOIN res_users u ON u.id = r.requested_by"""
+                ),
+            )
+            assert requesters == [("demo",)], requesters
 
         _uninstall(db, list(reversed(ADDONS)))
         states = _module_states(db)
         assert all(states[a] == "uninstalled" for a in ADDONS), states
-        for table in filter(None, ADDON_TABLES.values()):
+        assert "dist_approval_rule" in tables and "dist_exception" in tables, tables
+        for table in tables:
             assert not _table_exists(db, table), f"{table} survived the uninstall"
     finally:
         _drop(db)

@@ -16,6 +16,7 @@ reported in one sentence instead of a traceback.
 """
 
 import argparse
+import ast
 import contextlib
 import glob
 import hashlib
@@ -25,21 +26,49 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 RUN_DIR = Path(os.environ.get("DIST_RUN_DIR", ROOT / ".run"))
 ADDONS_DIR = ROOT / "addons"
-# Dependency order (DESIGN.md): installing the last one installs them all.
-ADDONS = ["dist_approval_matrix", "dist_order_sync", "dist_returns", "dist_kpi"]
 CORE_TEST_MODULES = ["sale_stock", "purchase_stock"]
+# Tests that commit their data run apart, on a database of their own.
+COMMITTING_TAG = "dist_concurrency"
 DB_USER = "odoo"
 CHROME_NAMES = ["google-chrome", "chromium", "chromium-browser", "google-chrome-stable"]
 
 
 class ToolError(Exception):
     """A problem the user can fix; printed as one sentence."""
+
+
+def suite_addons():
+    """The suite's addons (folders of addons/), in dependency order.
+
+    The one list of addons: the tooling and the install test read it from
+    the manifests, so a new addon needs no edit here.
+    """
+    depends = {}
+    for manifest in sorted(ADDONS_DIR.glob("*/__manifest__.py")):
+        values = ast.literal_eval(manifest.read_text())
+        if values.get("installable", True):
+            depends[manifest.parent.name] = set(values.get("depends", []))
+    ordered = []
+    while len(ordered) < len(depends):
+        ready = sorted(
+            name
+            for name, deps in depends.items()
+            if name not in ordered and not (deps & set(depends)) - set(ordered)
+        )
+        if not ready:
+            raise ToolError(f"The addons under {ADDONS_DIR} depend on each other in a cycle.")
+        ordered += ready
+    return ordered
+
+
+ADDONS = suite_addons()
 
 
 def say(msg):
@@ -366,12 +395,28 @@ def cmd_run(opts):
                 odoo(conf, "-d", opts.db, "-u", update, "--stop-after-init", "--log-level=warn")
         stamp.write_text(fingerprint)
         say(f"serving http://127.0.0.1:{opts.port} (login admin / password admin); Ctrl-C stops")
-        with contextlib.suppress(KeyboardInterrupt):
-            odoo(conf, "-d", opts.db, check=False)
+        serve(pg, conf, opts.db)
     return 0
 
 
-def _pytest(conf, db, paths, extra, http=True):
+def serve(pg, conf, db):
+    """Run the server until Ctrl-C or ``make stop``, which reads its pid here."""
+    pid_file = pg.base / "server.pid"
+    cmd = [sys.executable, "-m", "odoo", "-c", str(conf), "-d", db]
+    say(" ".join(["odoo", "-d", db]))
+    proc = subprocess.Popen(cmd, cwd=ROOT)
+    pid_file.write_text(str(proc.pid))
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            proc.wait()
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=30)
+        pid_file.unlink(missing_ok=True)
+
+
+def _pytest(conf, db, paths, extra, http=True, env=None):
     cmd = [
         sys.executable,
         "-m",
@@ -386,29 +431,53 @@ def _pytest(conf, db, paths, extra, http=True):
         *extra,
     ]
     say("pytest " + " ".join(map(str, cmd[5:])))
-    env = dict(os.environ, DIST_REQUIRE_BROWSER="1" if http else "")
+    env = dict(os.environ, DIST_REQUIRE_BROWSER="1" if http else "", **(env or {}))
     return subprocess.run(cmd, cwd=ROOT, env=env, check=False).returncode
 
 
 def cmd_test(opts):
+    """The test suite on a fresh database (or the kept one with --reuse).
+
+    Without paths, it runs in two steps: every test on the test database,
+    then the tests that commit their data (tag ``dist_concurrency``: two
+    cursors, as two workers would) on a fresh database of their own, so that
+    what they commit never meets the other tests.
+    """
     check_odoo()
     check_python_packages("pytest_odoo", "websocket", "odoo.addons.helpdesk_mgmt")
     check_chrome()
-    db = opts.db
+    extra = ["--ignore", str(ROOT / "tests" / "benchmarks"), *opts.pytest_args]
     with cluster("test", keep=opts.keep) as pg:
-        conf = pg.write_conf(db, opts.port)
-        if opts.reuse and pg.db_initialized(db):
-            if opts.update:
-                odoo(conf, "-d", db, "-u", opts.update, "--stop-after-init", "--log-level=warn")
+        conf = _test_database(pg, opts.db, opts)
+        if opts.paths:
+            rc = _pytest(conf, opts.db, opts.paths, extra)
         else:
-            pg.drop_db(db)
-            install(conf, db, ADDONS, demo=False)
-        paths = opts.paths or [str(ADDONS_DIR), str(ROOT / "tests")]
-        extra = ["--ignore", str(ROOT / "tests" / "benchmarks"), *opts.pytest_args]
-        rc = _pytest(conf, db, paths, extra)
+            paths = [str(ADDONS_DIR), str(ROOT / "tests")]
+            rc = _pytest(conf, opts.db, paths, extra, env={"DIST_TEST_SKIP_TAGS": COMMITTING_TAG})
+            say(f"tests that commit ({COMMITTING_TAG}), on a database of their own")
+            committing_db = f"{opts.db}_{COMMITTING_TAG}"
+            conf = _test_database(pg, committing_db, opts, fresh=True)
+            rc = (
+                _pytest(
+                    conf, committing_db, paths, extra, env={"DIST_TEST_ONLY_TAGS": COMMITTING_TAG}
+                )
+                or rc
+            )
     if rc:
         say(f"tests failed (pytest exit status {rc})")
     return rc
+
+
+def _test_database(pg, db, opts, fresh=False):
+    """The configuration of test database ``db``, built unless reused."""
+    conf = pg.write_conf(db, opts.port)
+    if opts.reuse and not fresh and pg.db_initialized(db):
+        if opts.update:
+            odoo(conf, "-d", db, "-u", opts.update, "--stop-after-init", "--log-level=warn")
+    else:
+        pg.drop_db(db)
+        install(conf, db, ADDONS, demo=False)
+    return conf
 
 
 def cmd_test_core(opts):
@@ -492,9 +561,20 @@ def cmd_bench(opts):
 
 
 def cmd_stop(_opts):
-    if RUN_DIR.exists():
-        for base in sorted(p for p in RUN_DIR.iterdir() if (p / "pg" / "data").exists()):
-            Cluster(base.name).stop()
+    """Stop what this checkout started: the make run server, then the clusters."""
+    if not RUN_DIR.exists():
+        return 0
+    for pid_file in RUN_DIR.glob("*/server.pid"):
+        with contextlib.suppress(ValueError, ProcessLookupError, PermissionError):
+            pid = int(pid_file.read_text())
+            say(f"stopping the Odoo server (pid {pid})")
+            os.kill(pid, signal.SIGTERM)
+            for _ in range(60):
+                os.kill(pid, 0)  # raises ProcessLookupError once it is gone
+                time.sleep(0.5)
+        pid_file.unlink(missing_ok=True)
+    for base in sorted(p for p in RUN_DIR.iterdir() if (p / "pg" / "data").exists()):
+        Cluster(base.name).stop()
     return 0
 
 
@@ -532,7 +612,7 @@ def main(argv=None):
     bench.add_argument("paths", nargs="*")
     bench.set_defaults(func=cmd_bench)
 
-    stop = sub.add_parser("stop", help="stop the PostgreSQL clusters of this checkout")
+    stop = sub.add_parser("stop", help="stop the make run server and the clusters of this checkout")
     stop.set_defaults(func=cmd_stop)
 
     # Anything after "--" goes to pytest untouched.

@@ -2,10 +2,12 @@
 """Take the readme screenshots from a running demo server (make run).
 
     python3 tools/screenshots.py OUTPUT.png URL [--login admin --password admin]
-        [--wait-for CSS] [--width 1400 --height 900]
+        [--wait-for CSS] [--click CSS ...] [--width 1400 --height 900]
+        [--server http://127.0.0.1:8069]
 
 Drives headless Chromium through the DevTools protocol (websocket-client):
-logs in, opens the URL, waits for the CSS selector, saves a PNG.
+logs in, opens the URL, waits until the web client shows the page (and for
+the CSS selector, if given), saves a PNG.
 """
 
 import argparse
@@ -60,6 +62,22 @@ class Page:
             time.sleep(0.3)
         raise TimeoutError(f"{selector} did not appear")
 
+    def wait_ready(self, timeout=60):
+        """Wait until the web client shows an action, whatever it is (a view,
+        Discuss, a dashboard), and has nothing left loading."""
+        ready = (
+            "(() => { const manager = document.querySelector('.o_action_manager');"
+            " return !!(manager && manager.firstElementChild)"
+            " && !document.querySelector('.o_loading_indicator')"
+            " && document.readyState === 'complete'; })()"
+        )
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.js(ready):
+                return
+            time.sleep(0.3)
+        raise TimeoutError("the web client did not finish loading")
+
     def goto(self, url):
         self.call("Page.navigate", url=url)
         time.sleep(1)
@@ -72,7 +90,9 @@ def main():
     parser.add_argument("--server", default="http://127.0.0.1:8069")
     parser.add_argument("--login", default="admin")
     parser.add_argument("--password", default="admin")
-    parser.add_argument("--wait-for", default=".o_action_manager .o_view_controller")
+    parser.add_argument(
+        "--wait-for", help="CSS selector to wait for too (default: the web client is ready)"
+    )
     parser.add_argument("--click", action="append", default=[], help="CSS selectors to click")
     parser.add_argument("--width", type=int, default=1400)
     parser.add_argument("--height", type=int, default=900)
@@ -110,7 +130,9 @@ def main():
         )
         time.sleep(2)
         page.goto(f"{opts.server}{opts.url}")
-        page.wait_for(opts.wait_for)
+        page.wait_ready()
+        if opts.wait_for:
+            page.wait_for(opts.wait_for)
         for selector in opts.click:
             page.wait_for(selector)
             page.js(f"document.querySelector({json.dumps(selector)}).click()")

@@ -19,18 +19,38 @@ RuleSpec.__doc__ = """What matching needs of one rule.
 ...) with names from ``THRESHOLDS``; ``needed``: the threshold facts read.
 """
 
-Threshold = namedtuple("Threshold", "fact test")
+Threshold = namedtuple("Threshold", "fact test worse")
+Threshold.__doc__ = """One kind of threshold: the fact it reads, ``test(value, limit)``
+whether it holds, and ``worse(new, old)`` whether a new value of the fact is
+riskier than an old one (an approval given on ``old`` does not cover ``new``).
+"""
 
-# name -> (fact read, test(fact value, limit) -> bool)
+
+def _more(key=None):
+    def worse(new, old):
+        if key:
+            new, old = (new or {}).get(key), (old or {}).get(key)
+        return new is None or old is None or new > old
+
+    return worse
+
+
+def _less(new, old):
+    return new is None or old is None or new < old
+
+
+# name -> Threshold(fact read, test, worse)
 THRESHOLDS = {
-    "amount_min": Threshold("amount", lambda amount, limit: amount >= limit),
-    "amount_max": Threshold("amount", lambda amount, limit: amount <= limit),
-    "discount_above": Threshold("discount", lambda discount, limit: discount > limit),
-    "margin_below": Threshold("margin", lambda margin, limit: margin < limit),
-    "credit": Threshold("credit", lambda credit, _limit: bool(credit["exceeded"])),
-    "overdue_days_above": Threshold("overdue", lambda overdue, limit: overdue["days"] > limit),
+    "amount_min": Threshold("amount", lambda amount, limit: amount >= limit, _more()),
+    "amount_max": Threshold("amount", lambda amount, limit: amount <= limit, _more()),
+    "discount_above": Threshold("discount", lambda discount, limit: discount > limit, _more()),
+    "margin_below": Threshold("margin", lambda margin, limit: margin < limit, _less),
+    "credit": Threshold("credit", lambda credit, _limit: bool(credit["exceeded"]), _more("total")),
+    "overdue_days_above": Threshold(
+        "overdue", lambda overdue, limit: overdue["days"] > limit, _more("days")
+    ),
     "adjustment_value_above": Threshold(
-        "adjustment", lambda adjustment, limit: adjustment["value"] > limit
+        "adjustment", lambda adjustment, limit: adjustment["value"] > limit, _more("value")
     ),
 }
 
@@ -79,3 +99,16 @@ def evaluate(specs_by_key, facts_of):
         for key, values in facts_of(reached_keys, needed).items():
             facts[key].update(values)
     return {key: ([s for s in reached[key] if holds(s, facts[key])], facts[key]) for key in keys}
+
+
+def covered(spec, facts, approved_facts):
+    """Whether an approval of ``spec`` given on ``approved_facts`` still covers
+    a document that now has ``facts``: none of the rule's facts got worse."""
+    if approved_facts is None:
+        return False
+    return not any(
+        THRESHOLDS[name].worse(
+            facts.get(THRESHOLDS[name].fact), approved_facts.get(THRESHOLDS[name].fact)
+        )
+        for name, _limit in spec.thresholds
+    )

@@ -24,6 +24,7 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
+        "report/dist_exception_age_report_views.xml",
         "wizards/dist_exception_dismiss_views.xml",
         "wizards/dist_delivery_issue_views.xml",
     ],

@@ -9,10 +9,10 @@ Targets (issue #3): time ratio <= 1.05 and at most 3 extra queries per order,
 independent of the number of rules and lines. Run with ``make bench``.
 """
 
-import time
-
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user, tagged
+
+from .common import timed
 
 ORDERS_PER_ROUND = 25
 ROUNDS = 4
@@ -91,14 +91,13 @@ class BenchApprovalMatrix(TransactionCase):
 
     def _confirm(self, orders):
         """Seconds and queries to confirm the orders one by one."""
-        self.env.flush_all()
-        self.env.invalidate_all()
-        queries = self.env.cr.sql_log_count
-        start = time.perf_counter()
-        for order in orders:
-            order.action_confirm()
-            self.env.flush_all()
-        return time.perf_counter() - start, self.env.cr.sql_log_count - queries
+
+        def confirm():
+            for order in orders:
+                order.action_confirm()
+                self.env.flush_all()
+
+        return timed(self.env, confirm)[:2]
 
     def test_bench_confirmation(self):
         variants = [(0, 10), (5, 10), (50, 10), (0, 1), (50, 1)]

@@ -24,6 +24,8 @@ from odoo.tools import SQL
 
 from odoo.addons.dist_order_sync.tests.common import invoice_with_wizard
 
+from .common import ratio, report, timed
+
 # DIST_BENCH_SCALE=0.1 runs a tenth of the volumes (a quick check, not a measure).
 SCALE = float(os.environ.get("DIST_BENCH_SCALE", "1"))
 DELIVERIES = int(500 * SCALE)
@@ -35,20 +37,6 @@ SCANNED_ORDERS = int(50000 * SCALE)
 # Each variant runs REPEAT times, alternating with the others; the fastest run
 # counts (the machine is shared: the minimum is the least disturbed).
 REPEAT = int(os.environ.get("DIST_BENCH_REPEAT", "2"))
-
-
-def report(title, rows):
-    print(f"\n== {title}")
-    for label, (seconds, queries, *phases) in rows.items():
-        detail = f"  ({', '.join(phases[0])})" if phases and phases[0] else ""
-        print(f"   {label:<52} {seconds:8.2f} s {queries:>8} queries{detail}")
-
-
-def ratio(label, ours, odoo, target):
-    value = ours[0] / odoo[0]
-    verdict = "ok" if value <= target else "ABOVE TARGET"
-    print(f"   ratio {label:<52} {value:6.2f}x  (target <= {target}x: {verdict})")
-    return value
 
 
 @tagged("post_install", "-at_install", "dist_bench")
@@ -155,13 +143,7 @@ class BenchOrderSync(TransactionCase):
         return best
 
     def _timed(self, func):
-        self.env.flush_all()
-        self.env.invalidate_all()
-        queries = self.env.cr.sql_log_count
-        start = time.perf_counter()
-        func()
-        self.env.flush_all()
-        return time.perf_counter() - start, self.env.cr.sql_log_count - queries
+        return timed(self.env, func)[:2]
 
     def _validate_one_by_one(self, pickings):
         for picking in pickings.with_user(self.stock_user):
@@ -286,7 +268,9 @@ class BenchOrderSync(TransactionCase):
             pickings[start : start + 250].button_validate()
         self.assertEqual(set(pickings.mapped("dist_billing_state")), {"to_bill"})
         # The period is over.
-        pickings.dist_billing_due = fields.Datetime.subtract(fields.Datetime.now(), hours=1)
+        pickings._dist_write_billing(
+            {"dist_billing_due": fields.Datetime.subtract(fields.Datetime.now(), hours=1)}
+        )
         self._analyze()
 
         def configure(auto_post):

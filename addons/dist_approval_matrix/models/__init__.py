@@ -4,6 +4,7 @@ from . import dist_approval_facts
 from . import dist_approval_rule
 from . import dist_approval_mixin
 from . import dist_approval_line_mixin
+from . import dist_approval_change
 from . import dist_approval_request
 from . import dist_approval_vote
 from . import dist_approval_delegation

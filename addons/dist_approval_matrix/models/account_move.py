@@ -59,10 +59,8 @@ class AccountMove(models.Model):
             (self.env._("Receivable"), money(partner.credit)),
             (
                 self.env._("Overdue"),
-                self.env._(
-                    "%(amount)s (oldest %(days)s days)",
-                    amount=money(overdue[move.id]["amount"]),
-                    days=overdue[move.id]["days"],
+                self.env["dist.approval.facts"]._dist_overdue_words(
+                    overdue[move.id], move.company_id.currency_id
                 ),
             ),
             (self.env._("Origin"), move.invoice_origin or move.ref or "–"),

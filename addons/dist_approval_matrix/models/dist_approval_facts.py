@@ -89,6 +89,17 @@ class DistApprovalFacts(models.AbstractModel):
         }
 
     @api.model
+    def _dist_overdue_words(self, overdue, currency):
+        """Overdue invoices as people read them; "None" when there are none."""
+        if not overdue.get("amount") and not overdue.get("days"):
+            return self.env._("None")
+        return self.env._(
+            "%(amount)s, oldest %(days)s days past due",
+            amount=self._dist_format_money(overdue["amount"], currency),
+            days=overdue["days"],
+        )
+
+    @api.model
     def _dist_credit(self, partner, company, document_amount):
         """Odoo's own credit check: receivable + to invoice + this document > limit.
 

@@ -1,32 +1,126 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, models
+from collections import defaultdict
+
+from odoo import api, fields, models
 
 
 class DistApprovalLineMixin(models.AbstractModel):
-    """Lines of a document held by the matrix: changing them rechecks its facts."""
+    """Lines of a document held by the matrix.
+
+    Changing them rechecks the facts of a document waiting for approval, and
+    goes through the matrix on a running document (a confirmed order): the
+    change passes when no rule needs a new approval, else it is refused with
+    the way to send the same change, expressed on the document, for approval.
+    """
 
     _name = "dist.approval.line.mixin"
     _description = "Approval Matrix Document Line"
     _dist_approval_document_field = None
     _dist_approval_line_watched_fields = frozenset()
+    _dist_approval_quantity_field = None
 
     def _dist_approval_documents(self):
         return self.mapped(self._dist_approval_document_field)
 
+    def _dist_approval_exempt(self):
+        """Lines whose changes are bookkeeping, not a change of the deal."""
+        return self.filtered(self._dist_approval_exempt_vals)
+
+    @api.model
+    def _dist_approval_exempt_vals(self, values):
+        """Whether a line with these values (a dict or a line) is bookkeeping:
+        a section or a note, and what the document type adds (down payments,
+        delivery costs)."""
+        return bool(values["display_type"] if "display_type" in values else False)
+
+    def _dist_approval_describe(self):
+        """{line id: words}: each line but bookkeeping, as approvers read it."""
+        return {
+            line.id: self.env._(
+                "%(qty)s %(uom)s %(product)s at %(price)s, discount %(discount)s%%",
+                qty=line[self._dist_approval_quantity_field],
+                uom=line.product_uom_id.name,
+                product=line.product_id.display_name,
+                price=line.price_unit,
+                discount=line.discount,
+            )
+            for line in self - self._dist_approval_exempt()
+        }
+
+    def _dist_controlled(self):
+        """(lines, documents) of self whose changes the matrix controls."""
+        lines = self - self._dist_approval_exempt()
+        documents = lines._dist_approval_documents()._dist_changes_controlled()
+        lines = lines.filtered(lambda line: line[self._dist_approval_document_field] in documents)
+        return lines, documents
+
+    def _dist_control(self, documents, apply, commands):
+        """Run ``apply`` under the matrix; ``commands`` per document express the
+        same change as a write of the document's lines."""
+        one2many = documents._dist_approval_lines_field
+        return self.env["dist.approval.change"]._dist_control(
+            documents,
+            apply,
+            {document: {one2many: cmds} for document, cmds in commands.items()},
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
+        field = self._dist_approval_document_field
+        Document = self.env[self._fields[field].comodel_name]
+        commands = defaultdict(list)
+        for vals in vals_list:
+            if vals.get(field) and not self._dist_approval_exempt_vals(vals):
+                line_vals = {k: v for k, v in vals.items() if k != field}
+                commands[Document.browse(vals[field])].append(fields.Command.create(line_vals))
+        controlled = Document.union(*commands)._dist_changes_controlled()
+        if controlled:
+            return self._dist_control(
+                controlled,
+                lambda: super(DistApprovalLineMixin, self).create(vals_list),
+                {document: commands[document] for document in controlled},
+            )
         lines = super().create(vals_list)
         lines._dist_approval_documents()._dist_approval_recheck()
         return lines
 
     def write(self, vals):
+        if not self._dist_approval_line_watched_fields.intersection(vals):
+            return super().write(vals)
+        lines, documents = self._dist_controlled()
+        if documents:
+            return self._dist_control(
+                documents,
+                lambda: super(DistApprovalLineMixin, self).write(vals),
+                {
+                    document: [
+                        fields.Command.update(line.id, vals)
+                        for line in lines
+                        if line[self._dist_approval_document_field] == document
+                    ]
+                    for document in documents
+                },
+            )
         res = super().write(vals)
-        if self._dist_approval_line_watched_fields & set(vals):
-            self._dist_approval_documents()._dist_approval_recheck()
+        self._dist_approval_documents()._dist_approval_recheck()
         return res
 
     def unlink(self):
+        lines, controlled = self._dist_controlled()
         documents = self._dist_approval_documents()
+        if controlled:
+            return self._dist_control(
+                controlled,
+                lambda: super(DistApprovalLineMixin, self).unlink(),
+                {
+                    document: [
+                        fields.Command.delete(line.id)
+                        for line in lines
+                        if line[self._dist_approval_document_field] == document
+                    ]
+                    for document in controlled
+                },
+            )
         res = super().unlink()
         documents.exists()._dist_approval_recheck()
         return res

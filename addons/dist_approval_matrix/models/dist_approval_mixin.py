@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from markupsafe import Markup, escape
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
 
 APPROVAL_STATES = [
@@ -49,6 +49,10 @@ class _GateMarker:
 
 _GATE = _GateMarker()
 _GATE_KEY = "dist_approval_gate"
+# Context marker: documents are being created; their lines are part of the
+# creation, which the gate checks as a whole (an object: RPC cannot forge it).
+_CREATING = object()
+_CREATING_KEY = "dist_approval_creating"
 
 
 class DistApprovalMixin(models.AbstractModel):
@@ -68,6 +72,8 @@ class DistApprovalMixin(models.AbstractModel):
     _dist_approval_type = None
     _dist_approval_done_state = None
     _dist_approval_watched_fields = frozenset()
+    # The lines (dist.approval.line.mixin) a change of a running document touches.
+    _dist_approval_lines_field = None
 
     approval_state = fields.Selection(
         APPROVAL_STATES,
@@ -90,6 +96,9 @@ class DistApprovalMixin(models.AbstractModel):
         "Approval Status", compute="_compute_approval_banner", sanitize=False
     )
     dist_approval_can_decide = fields.Boolean(compute="_compute_approval_banner")
+    dist_approval_change_pending = fields.Boolean(
+        "Change Waiting for Approval", compute="_compute_approval_banner"
+    )
 
     # ------------------------------------------------------------------
     # Hooks each document implements
@@ -127,6 +136,34 @@ class DistApprovalMixin(models.AbstractModel):
     def _dist_approval_is_open(self):
         """Whether the held action is still to be done."""
         raise NotImplementedError
+
+    def _dist_approval_is_running(self):
+        """Whether the document passed its held action and can still be
+        changed (a confirmed order): its changes are then controlled."""
+        return False
+
+    def _dist_approval_snapshot(self):
+        """{key: words} describing the document's lines, to tell a change."""
+        if not self._dist_approval_lines_field:
+            return {}
+        return self[self._dist_approval_lines_field]._dist_approval_describe()
+
+    def _dist_approval_describe_change(self, before, after):
+        """A change between two snapshots, in words, one line per change."""
+        lines = []
+        for key, text in after.items():
+            if key not in before:
+                lines.append(self.env._("Added: %(line)s", line=text))
+            elif before[key] != text:
+                lines.append(
+                    self.env._("Changed: %(before)s → %(after)s", before=before[key], after=text)
+                )
+        lines += [
+            self.env._("Removed: %(line)s", line=text)
+            for key, text in before.items()
+            if key not in after
+        ]
+        return "\n".join(lines) or self.env._("Header fields changed.")
 
     def _dist_money(self, amount):
         """``amount`` in the document's company currency, as people read it."""
@@ -254,12 +291,15 @@ class DistApprovalMixin(models.AbstractModel):
             lines="\n".join(lines),
         )
 
-    def _dist_approval_request(self, triggered, facts, signature):
-        """Create the requests of one document, level 1 pending."""
+    def _dist_approval_request(self, triggered, facts, signature, change=None):
+        """Create the requests of one document, level 1 pending; for a
+        ``change`` of a running document, the requests approve that change."""
         self.ensure_one()
+        self._dist_approval_check_evidence([rule for rule, __ in triggered])
         Request = self.env["dist.approval.request"].sudo()
-        self._dist_approval_retire_requests()
-        excluded = self.env.user | self._dist_approval_responsible_users()
+        self._dist_approval_retire_requests(keep_approved=bool(change))
+        requester = self._dist_approval_requester()
+        excluded = requester | self._dist_approval_responsible_users()
         first_level = min(rule.level for rule, _reason in triggered)
         now = fields.Datetime.now()
         vals_list = []
@@ -274,7 +314,7 @@ class DistApprovalMixin(models.AbstractModel):
                     "company_id": self._dist_approval_company().id,
                     "level": rule.level,
                     "state": "waiting",
-                    "requested_by": self.env.user.id,
+                    "requested_by": requester.id,
                     "requested_on": now,
                     "reason": reason,
                     "facts": facts,
@@ -282,32 +322,83 @@ class DistApprovalMixin(models.AbstractModel):
                     "approver_user_ids": [fields.Command.set(rule.approver_user_ids.ids)],
                     "approvals_required": rule.approvals_required,
                     "excluded_user_ids": [fields.Command.set(excluded.ids)],
+                    "change_id": change.id if change else False,
                 }
             )
         requests = Request.create(vals_list)
         self._dist_approval_set_state("pending")
         self._dist_approval_write_signature(signature)
         requests.filtered(lambda r: r.level == first_level)._dist_make_pending()
-        if self._dist_has_chatter():
-            self.sudo().message_post(
-                body=self.env._(
-                    "Approval requested by %(user)s:%(reasons)s",
-                    user=self.env.user.name,
-                    reasons=Markup("<ul>%s</ul>")
-                    % Markup().join(
-                        Markup("<li>%s</li>")
-                        % self.env._("Level %(level)s: %(reason)s", level=r.level, reason=r.reason)
-                        for r in requests
-                    ),
-                ),
-                subtype_xmlid="mail.mt_note",
+        reasons = Markup("<ul>%s</ul>") % Markup().join(
+            Markup("<li>%s</li>")
+            % self.env._("Level %(level)s: %(reason)s", level=r.level, reason=r.reason)
+            for r in requests
+        )
+        if change:
+            body = self.env._(
+                "Change sent for approval by %(user)s:%(summary)s%(reasons)s",
+                user=requester.name,
+                summary=Markup("<p>%s</p>") % change._dist_summary_html(),
+                reasons=reasons,
             )
+        else:
+            body = self.env._(
+                "Approval requested by %(user)s:%(reasons)s",
+                user=requester.name,
+                reasons=reasons,
+            )
+        self._dist_approval_post(body)
         return requests
 
-    def _dist_approval_retire_requests(self):
-        """Take the requests of earlier evaluations out of the current cycle."""
+    def _dist_approval_requester(self):
+        """Who asks: the user, or, when automation acts (OdooBot: a cron, data
+        loading), the person responsible for the document."""
+        if self.env.user.id == SUPERUSER_ID:
+            return self._dist_approval_responsible_users()[:1] or self.env.user
+        return self.env.user
+
+    def _dist_approval_post(self, body):
+        """A note on the document (or, without chatter, on its current request)."""
+        self.ensure_one()
+        target = self if self._dist_has_chatter() else self.approval_request_ids[:1]
+        target.sudo().message_post(body=body, subtype_xmlid="mail.mt_note")
+
+    def _dist_approval_check_evidence(self, rules):
+        """Rules wanting an attachment can only be asked with one on the document."""
+        wanting = [rule for rule in rules if rule.evidence_required]
+        if not wanting:
+            return
+        has_attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search_count([("res_model", "=", self._name), ("res_id", "=", self.id)], limit=1)
+        )
+        if not has_attachment:
+            raise UserError(
+                self.env._(
+                    "Approval of %(doc)s needs an attachment first: %(what)s. Attach it to "
+                    "the document (paperclip in the chatter), then try again.",
+                    doc=self.display_name,
+                    what="; ".join(
+                        self.env._(
+                            "%(what)s (rule “%(rule)s”)",
+                            what=rule.evidence_label or self.env._("a supporting document"),
+                            rule=rule.name,
+                        )
+                        for rule in wanting
+                    ),
+                )
+            )
+
+    def _dist_approval_retire_requests(self, keep_approved=False):
+        """Take the requests of earlier evaluations out of the current cycle.
+
+        Approvals given to a running document stay given when a change of it
+        is sent for approval: they still cover what they approved.
+        """
         old = self.approval_request_ids.filtered("is_current")
-        old.filtered(lambda r: r.state in ("waiting", "pending", "approved"))._dist_cancel(
+        retired = ("waiting", "pending") if keep_approved else ("waiting", "pending", "approved")
+        old.filtered(lambda r: r.state in retired)._dist_cancel(
             self.env._("Superseded by a new evaluation.")
         )
         old.sudo().write({"is_current": False})
@@ -325,7 +416,9 @@ class DistApprovalMixin(models.AbstractModel):
             if not open_requests:
                 record._dist_approval_set_state("approved")
                 record._dist_approval_notify_requester(approved=True)
-                if record._dist_approval_is_open():
+                if current.change_id:
+                    current.change_id._dist_apply()
+                elif record._dist_approval_is_open():
                     record.sudo()._dist_with_gate()._dist_approval_complete()
                 continue
             if not open_requests.filtered(lambda r: r.state == "pending"):
@@ -338,9 +431,12 @@ class DistApprovalMixin(models.AbstractModel):
         (current - request).filtered(lambda r: r.state in ("waiting", "pending"))._dist_cancel(
             self.env._("Level %(level)s was rejected.", level=request.level)
         )
+        self._dist_approval_notify_requester(approved=False, reason=reason)
+        if request.change_id:
+            request.change_id._dist_close("rejected", reason)
+            return
         self._dist_approval_set_state("rejected")
         self.sudo()._dist_with_gate()._dist_approval_revert(reason)
-        self._dist_approval_notify_requester(approved=False, reason=reason)
 
     def _dist_approval_notify_requester(self, approved, reason=None):
         self.ensure_one()
@@ -420,15 +516,41 @@ class DistApprovalMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
-        records = super().create(vals_list)
+        creating = self.with_context(**{_CREATING_KEY: _CREATING})
+        records = super(DistApprovalMixin, creating).create(vals_list).with_env(self.env)
         records._dist_guard_created()
         return records
 
     def write(self, vals):
         self._dist_guard_write(vals)
+        controlled = self._dist_changes_controlled(vals)
+        if controlled:
+
+            def apply():
+                res = super(DistApprovalMixin, self).write(vals)
+                (self - controlled)._dist_after_write(vals)
+                return res
+
+            return self.env["dist.approval.change"]._dist_control(
+                controlled, apply, dict.fromkeys(controlled, vals)
+            )
         res = super().write(vals)
         self._dist_after_write(vals)
         return res
+
+    def _dist_changes_controlled(self, vals=None):
+        """Records of self whose change by ``vals`` (or by their lines) the
+        matrix controls: running documents of companies with rules, changed
+        outside the gate. Costs no query when ``vals`` touches no fact."""
+        if vals is not None and not self._dist_approval_watched_fields.intersection(vals):
+            return self.browse()
+        if self._dist_gate_passed() or self.env.context.get(_CREATING_KEY) is _CREATING:
+            return self.browse()
+        running = self.filtered(lambda r: r._dist_approval_is_running())
+        if not running:
+            return running
+        active = running._dist_matrix_active()
+        return active - self.env["dist.approval.change"]._dist_is_controlling(active)
 
     def _dist_guard_created(self):
         """Documents created directly in the done state (imports, RPC) pass the gate."""
@@ -475,6 +597,9 @@ class DistApprovalMixin(models.AbstractModel):
             record.approval_request_count = len(requests)
             current = requests.filtered("is_current")
             record.dist_approval_can_decide = bool(current.filtered("can_decide"))
+            record.dist_approval_change_pending = bool(
+                current.change_id.filtered(lambda c: c.state == "pending")
+            )
             if record.approval_state != "pending" or not current:
                 record.dist_approval_banner = False
                 continue
@@ -486,6 +611,7 @@ class DistApprovalMixin(models.AbstractModel):
             "dist_approval_matrix.approval_banner",
             {
                 "requests": requests.sorted("level"),
+                "change": requests.change_id[:1],
                 "states": states,
                 "live_facts": self._dist_approval_live_facts(),
             },
@@ -503,11 +629,46 @@ class DistApprovalMixin(models.AbstractModel):
         return requests
 
     def action_dist_approve(self):
-        self._dist_requests_i_can_decide().action_approve()
+        """Approve what the user may decide now on this document: one level.
+        Several requests at once (several rules of that level) are confirmed
+        in the decision wizard, which lists them."""
+        requests = self._dist_requests_i_can_decide()
+        requests = requests.filtered(lambda r: r.level == min(requests.mapped("level")))
+        if len(requests) > 1:
+            return requests._dist_decision_wizard("approve")
+        requests.action_approve()
         return True
 
     def action_dist_reject(self):
         return self._dist_requests_i_can_decide()[:1].action_open_reject_wizard()
+
+    def action_dist_request_change(self, vals, note=None):
+        """Make ``vals`` (a write) on this running document, or send it for
+        approval when the matrix asks for it: the document runs on unchanged
+        until the change is approved. Returns True or an action."""
+        self.ensure_one()
+        self.check_access("write")
+        change = self.env["dist.approval.change"]._dist_hold(self, vals, note)
+        if not change:
+            return True
+        return self._dist_notification(
+            self.env._("Change sent for approval"),
+            self.env._(
+                "%(doc)s runs on unchanged until the approvers accept: %(summary)s",
+                doc=self.display_name,
+                summary=change.summary,
+            ),
+            kind="info",
+        )
+
+    def action_dist_withdraw_change(self):
+        """Withdraw the change of this document that waits for approval."""
+        changes = self.env["dist.approval.change"].search(
+            [("res_model", "=", self._name), ("res_id", "in", self.ids), ("state", "=", "pending")]
+        )
+        if not changes:
+            raise UserError(self.env._("No change of these documents waits for approval."))
+        return changes.action_withdraw()
 
     def action_dist_view_approvals(self):
         self.ensure_one()

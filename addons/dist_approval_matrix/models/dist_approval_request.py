@@ -73,12 +73,21 @@ class DistApprovalRequest(models.Model):
         string="SLA",
     )
     age_hours = fields.Float("Age (hours)", compute="_compute_sla_state")
+    age_display = fields.Char("Age", compute="_compute_sla_state")
 
     approver_group_id = fields.Many2one("res.groups", readonly=True)
     approver_user_ids = fields.Many2many(
         "res.users", "dist_approval_request_approver_rel", "request_id", "user_id", readonly=True
     )
     approvers_display = fields.Char("Approvers", compute="_compute_approvers_display")
+    eligible_user_ids = fields.Many2many(
+        "res.users",
+        compute="_compute_eligible",
+        string="Who May Approve",
+        help="Approvers who may still decide: the rule's approvers, their delegates, "
+        "less the requester, the document's owner and who approved other levels.",
+    )
+    no_approver_reason = fields.Char(compute="_compute_eligible", string="Nobody May Approve")
     approvals_required = fields.Integer(default=1, readonly=True)
     approval_count = fields.Integer(compute="_compute_approval_count")
     excluded_user_ids = fields.Many2many(
@@ -90,6 +99,13 @@ class DistApprovalRequest(models.Model):
         help="Segregation of duties: requester, salesperson or buyer, approvers of other levels.",
     )
     vote_ids = fields.One2many("dist.approval.vote", "request_id", readonly=True)
+    change_id = fields.Many2one(
+        "dist.approval.change",
+        readonly=True,
+        index="btree_not_null",
+        help="The change of a confirmed document this request approves.",
+    )
+    change_summary = fields.Text(related="change_id.summary", string="Proposed Change")
 
     decided_by = fields.Many2one("res.users", readonly=True)
     on_behalf_of_id = fields.Many2one("res.users", readonly=True)
@@ -98,6 +114,7 @@ class DistApprovalRequest(models.Model):
     is_override = fields.Boolean("Override", readonly=True, index=True)
 
     can_decide = fields.Boolean(compute="_compute_can_decide", search="_search_can_decide")
+    can_override = fields.Boolean(compute="_compute_can_decide")
 
     # ------------------------------------------------------------------
     # Computes
@@ -126,31 +143,89 @@ class DistApprovalRequest(models.Model):
             if not self.env[model]._abstract
         ]
 
+    @api.depends_context("uid")
     @api.depends("res_model", "res_id")
     def _compute_document_ref(self):
         for request in self:
-            request.document_ref = (
-                f"{request.res_model},{request.res_id}"
-                if request.res_model and request.res_id
-                else False
+            # An approver may decide without access to the document itself.
+            readable = (
+                request.res_model
+                and request.res_id
+                and self.env[request.res_model].browse(request.res_id).has_access("read")
             )
+            request.document_ref = f"{request.res_model},{request.res_id}" if readable else False
 
     def _document(self):
+        """The document, in the system's hands: an approver chosen by the
+        matrix decides whatever their own rights on it."""
         self.ensure_one()
-        return self.env[self.res_model].browse(self.res_id)
+        return self.env[self.res_model].sudo().browse(self.res_id)
 
     @api.depends("approver_group_id", "approver_user_ids")
     def _compute_approvers_display(self):
         for request in self:
             names = request.approver_user_ids.mapped("name")
-            if request.approver_group_id:
-                names.insert(0, request.approver_group_id.display_name)
+            group = request.approver_group_id
+            if group:
+                members = self.env["dist.approval.rule"]._dist_eligible_approvers(
+                    self.env["res.users"], group, request.company_id
+                )
+                names.insert(0, request._dist_group_words(group, members))
             label = ", ".join(names)
             if request.approvals_required > 1:
                 label = self.env._(
                     "%(count)s of %(who)s", count=request.approvals_required, who=label
                 )
             request.approvers_display = label
+
+    def _dist_group_words(self, group, members):
+        """A group as people read it: its name and who is in it."""
+        if len(members) <= 3:
+            return self.env._(
+                "%(group)s (%(names)s)",
+                group=group.display_name,
+                names=", ".join(members.mapped("name")) or self.env._("nobody"),
+            )
+        return self.env._(
+            "%(group)s (%(count)s people)", group=group.display_name, count=len(members)
+        )
+
+    @api.depends("state", "approver_user_ids", "approver_group_id", "excluded_user_ids", "vote_ids")
+    def _compute_eligible(self):
+        Delegation = self.env["dist.approval.delegation"]
+        for request in self:
+            candidates = request._dist_candidates()
+            voters = request.vote_ids.user_id | request.vote_ids.on_behalf_of_id
+            eligible = candidates - request.excluded_user_ids - voters
+            eligible |= Delegation._dist_delegates_of(eligible)
+            request.eligible_user_ids = eligible
+            request.no_approver_reason = (
+                request._dist_no_approver_reason(candidates)
+                if request.state in ("waiting", "pending") and not eligible
+                else False
+            )
+
+    def _dist_no_approver_reason(self, candidates):
+        """Why nobody may decide this request, and what to do about it."""
+        why = []
+        if candidates & self.requested_by:
+            why.append(self.env._("%(user)s requested it", user=self.requested_by.name))
+        others = candidates & self.excluded_user_ids - self.requested_by
+        if others:
+            why.append(
+                self.env._(
+                    "%(users)s own the document or approved another level",
+                    users=", ".join(others.mapped("name")),
+                )
+            )
+        if not candidates:
+            why.append(self.env._("the rule's approvers have no active user in this company"))
+        where = self.approver_group_id.display_name or self.env._("the rule's approvers")
+        return self.env._(
+            "No eligible approver: %(why)s; add someone to %(where)s.",
+            why="; ".join(why),
+            where=where,
+        )
 
     @api.depends("vote_ids")
     def _compute_approval_count(self):
@@ -165,6 +240,7 @@ class DistApprovalRequest(models.Model):
             start = request.pending_since or request.requested_on or now
             end = request.decided_on if request.state not in ("waiting", "pending") else now
             request.age_hours = max(((end or now) - start).total_seconds() / 3600.0, 0.0)
+            request.age_display = self._dist_hours_words(request.age_hours)
             if not request.deadline:
                 request.sla_state = "none"
             elif (request.decided_on or now) > request.deadline:
@@ -173,6 +249,20 @@ class DistApprovalRequest(models.Model):
                 total = (request.deadline - start).total_seconds() or 1.0
                 spent = ((request.decided_on or now) - start).total_seconds()
                 request.sla_state = "due_soon" if spent / total >= DUE_SOON_RATIO else "on_time"
+
+    @api.model
+    def _dist_hours_words(self, hours):
+        """A duration as people read it: "45 min", "1 h 11 min", "3 d 4 h"."""
+        minutes = round(hours * 60)
+        if minutes < 60:
+            return self.env._("%(min)s min", min=minutes)
+        if minutes < 48 * 60:
+            h, m = divmod(minutes, 60)
+            if m:
+                return self.env._("%(h)s h %(min)s min", h=h, min=m)
+            return self.env._("%(h)s h", h=h)
+        d, h = divmod(round(hours), 24)
+        return self.env._("%(d)s d %(h)s h", d=d, h=h) if h else self.env._("%(d)s d", d=d)
 
     @api.depends("facts", "company_id")
     def _compute_facts_html(self):
@@ -206,7 +296,11 @@ class DistApprovalRequest(models.Model):
         if "margin" in facts:
             rows.append((self.env._("Margin"), f"{facts['margin']:.4g} %"))
         credit = facts.get("credit")
-        if credit:
+        if credit and not credit.get("measured", bool(credit.get("limit"))):
+            rows.append(
+                (self.env._("Credit"), self.env._("not checked: the customer has no credit limit"))
+            )
+        elif credit:
             rows.append(
                 (
                     self.env._("Credit"),
@@ -225,10 +319,8 @@ class DistApprovalRequest(models.Model):
             rows.append(
                 (
                     self.env._("Overdue invoices"),
-                    self.env._(
-                        "%(amount)s, oldest %(days)s days",
-                        amount=money(overdue["amount"]),
-                        days=overdue["days"],
+                    self.env["dist.approval.facts"]._dist_overdue_words(
+                        overdue, self.company_id.currency_id
                     ),
                 )
             )
@@ -295,8 +387,12 @@ class DistApprovalRequest(models.Model):
     def _compute_can_decide(self):
         user = self.env.user
         acting_for = self._dist_acting_for(user)
+        manager = user.has_group("dist_approval_matrix.group_dist_manager")
         for request in self:
             request.can_decide = bool(request._dist_decider_for(user, acting_for))
+            request.can_override = (
+                manager and request.state in ("waiting", "pending") and user != request.requested_by
+            )
 
     def _search_can_decide(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -474,7 +570,9 @@ class DistApprovalRequest(models.Model):
         for request in self:
             by_model[request.res_model].append(request.res_id)
         for model, ids in by_model.items():
-            self.env[model].browse(ids)._dist_approval_advance()
+            # The approval is the authorization: the document moves on whatever
+            # the approver's own rights on it (the decision records who).
+            self.env[model].sudo().browse(ids)._dist_approval_advance()
 
     def _dist_make_pending(self):
         """Open these requests for decision: deadline, activities for the approvers."""
@@ -565,8 +663,14 @@ class DistApprovalRequest(models.Model):
         return self._document().get_formview_action()
 
     def _dist_decision_wizard(self, decision):
+        titles = {
+            "approve": self.env._("Approve"),
+            "reject": self.env._("Reject"),
+            "override": self.env._("Override"),
+        }
         return {
             "type": "ir.actions.act_window",
+            "name": titles[decision],
             "res_model": "dist.approval.decision",
             "view_mode": "form",
             "views": [(False, "form")],

@@ -152,6 +152,10 @@ class DistApprovalRule(models.Model):
     scope_summary = fields.Char("Scope", compute="_compute_summaries")
     condition_summary = fields.Char("Conditions", compute="_compute_summaries")
     request_count = fields.Integer(compute="_compute_request_count")
+    dist_discounts_hidden = fields.Boolean(
+        compute="_compute_dist_discounts_hidden",
+        help="Discount rules exist while line discounts are hidden from salespeople.",
+    )
 
     _level_positive = models.Constraint("CHECK(level >= 1)", "The level must be 1 or more.")
     _approvals_required_positive = models.Constraint(
@@ -265,6 +269,24 @@ class DistApprovalRule(models.Model):
             "overdue_days_above": lambda: self.env._("overdue > %s days", limit),
             "adjustment_value_above": lambda: self.env._("adjustment > %s", money(limit)),
         }[name]()
+
+    @api.depends("check_discount")
+    def _compute_dist_discounts_hidden(self):
+        hidden = self._dist_discounts_hidden()
+        for rule in self:
+            rule.dist_discounts_hidden = hidden
+
+    @api.model
+    def _dist_discounts_hidden(self):
+        """Whether discount rules exist while Settings > Sales > Discounts is off."""
+        discounts = self.env.ref("sale.group_discount_per_so_line", raise_if_not_found=False)
+        if not discounts or discounts in self.env.ref("base.group_user").all_implied_ids:
+            return False
+        return bool(
+            self.sudo().search_count(
+                [("check_discount", "=", True), ("document_type", "=", "sale")], limit=1
+            )
+        )
 
     def _compute_request_count(self):
         counts = dict(

@@ -14,6 +14,7 @@ class PurchaseOrder(models.Model):
     _inherit = ["purchase.order", "dist.approval.mixin"]
     _dist_approval_type = "purchase"
     _dist_approval_done_state = "purchase"
+    _dist_approval_lines_field = "order_line"
     _dist_approval_watched_fields = frozenset(
         {"partner_id", "order_line", "currency_id", "picking_type_id", "company_id"}
     )
@@ -41,6 +42,9 @@ class PurchaseOrder(models.Model):
 
     def _dist_approval_is_open(self):
         return self.state in ("draft", "sent", "to approve")
+
+    def _dist_approval_is_running(self):
+        return self.state == "purchase"
 
     def _dist_approval_complete(self):
         if self.state in ("draft", "sent"):

@@ -8,6 +8,7 @@ class SaleOrder(models.Model):
     _inherit = ["sale.order", "dist.approval.mixin"]
     _dist_approval_type = "sale"
     _dist_approval_done_state = "sale"
+    _dist_approval_lines_field = "order_line"
     _dist_approval_watched_fields = frozenset(
         {"partner_id", "order_line", "currency_id", "pricelist_id", "warehouse_id", "team_id",
          "company_id", "date_order"}
@@ -56,6 +57,9 @@ class SaleOrder(models.Model):
     def _dist_approval_is_open(self):
         return self.state in ("draft", "sent")
 
+    def _dist_approval_is_running(self):
+        return self.state == "sale"
+
     def _dist_approval_complete(self):
         return self.action_confirm()
 
@@ -73,16 +77,14 @@ class SaleOrder(models.Model):
         rows = [
             (
                 self.env._("Credit limit"),
-                money(partner.credit_limit) if partner.credit_limit else "–",
+                money(partner.credit_limit) if partner.credit_limit else self.env._("none set"),
             ),
             (self.env._("Receivable"), money(partner.credit)),
             (self.env._("Amount to invoice"), money(partner.credit_to_invoice)),
             (
                 self.env._("Overdue"),
-                self.env._(
-                    "%(amount)s (oldest %(days)s days)",
-                    amount=money(overdue[order.id]["amount"]),
-                    days=overdue[order.id]["days"],
+                self.env["dist.approval.facts"]._dist_overdue_words(
+                    overdue[order.id], order.company_id.currency_id
                 ),
             ),
             (self.env._("Margin"), f"{order.margin_percent * 100:.1f} %"),

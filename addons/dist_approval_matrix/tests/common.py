@@ -123,6 +123,26 @@ class ApprovalMatrixCase(TransactionCase):
         values.update(vals)
         return cls.env["sale.order"].with_user(user).create(values).with_user(user)
 
+    @classmethod
+    def make_po(cls, qty=10.0, price=100.0, user=None):
+        """A purchase order created by ``user`` (the buyer by default)."""
+        user = user or cls.buyer
+        return (
+            cls.env["purchase.order"]
+            .with_user(user)
+            .create(
+                {
+                    "partner_id": cls.vendor.id,
+                    "user_id": user.id,
+                    "order_line": [
+                        Command.create(
+                            {"product_id": cls.product.id, "product_qty": qty, "price_unit": price}
+                        )
+                    ],
+                }
+            )
+        )
+
     @staticmethod
     def current_requests(record):
         return record.approval_request_ids.filtered("is_current").sorted("level")

@@ -1,30 +1,17 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import Command
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
+
+from .common import ApprovalMatrixCase
 
 
 @tagged("post_install", "-at_install")
-class TestApprovalTour(HttpCase):
+class TestApprovalTour(ApprovalMatrixCase, HttpCase):
     """A salesman's discounted order waits; an approver clears it from My Approvals."""
 
     def test_discount_approval_journey(self):
-        salesman = new_test_user(
-            self.env, "tour_salesman", groups="base.group_user,sales_team.group_sale_salesman"
-        )
-        approver = new_test_user(
-            self.env, "tour_approver", groups="base.group_user,sales_team.group_sale_manager"
-        )
-        self.env["dist.approval.rule"].create(
-            {
-                "name": "Discount above 15%",
-                "document_type": "sale",
-                "level": 1,
-                "check_discount": True,
-                "discount_above": 15,
-                "approver_group_id": self.env.ref("sales_team.group_sale_manager").id,
-                "sla_hours": 24,
-            }
-        )
+        salesman, approver = self.salesman, self.sales_manager
+        self.make_rule(name="Discount above 15%", discount_above=15, sla_hours=24)
         product = self.env["product.product"].create(
             {"name": "Tour Widget", "type": "consu", "list_price": 100, "standard_price": 40}
         )

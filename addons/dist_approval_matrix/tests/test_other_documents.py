@@ -13,24 +13,6 @@ class TestPurchaseGate(ApprovalMatrixCase):
         super().setUpClass()
         cls.purchase_managers = cls.env.ref("purchase.group_purchase_manager")
 
-    def make_po(self, qty=10.0, price=100.0, user=None):
-        user = user or self.buyer
-        return (
-            self.env["purchase.order"]
-            .with_user(user)
-            .create(
-                {
-                    "partner_id": self.vendor.id,
-                    "user_id": user.id,
-                    "order_line": [
-                        Command.create(
-                            {"product_id": self.product.id, "product_qty": qty, "price_unit": price}
-                        )
-                    ],
-                }
-            )
-        )
-
     def test_native_two_step_untouched_without_rules(self):
         self.company.po_double_validation = "two_step"
         self.company.po_double_validation_amount = 500

@@ -1,45 +1,21 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import Command
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tests.common import JsonRpcException
+
+from .common import ApprovalMatrixCase
 
 
 @tagged("post_install", "-at_install")
-class TestRpcBypass(HttpCase):
+class TestRpcBypass(ApprovalMatrixCase, HttpCase):
     """A salesman logged in to the web client tries every way around the gate."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.salesman = new_test_user(
-            cls.env, "rpc_salesman", groups="base.group_user,sales_team.group_sale_salesman"
-        )
-        cls.env["dist.approval.rule"].create(
-            {
-                "name": "Discount above 10%",
-                "document_type": "sale",
-                "level": 1,
-                "check_discount": True,
-                "discount_above": 10,
-                "approver_group_id": cls.env.ref("sales_team.group_sale_manager").id,
-            }
-        )
-        product = cls.env["product.product"].create({"name": "RPC widget", "list_price": 10})
-        customer = cls.env["res.partner"].create({"name": "RPC customer"})
-        cls.order = (
-            cls.env["sale.order"]
-            .with_user(cls.salesman)
-            .create(
-                {
-                    "partner_id": customer.id,
-                    "order_line": [
-                        Command.create(
-                            {"product_id": product.id, "product_uom_qty": 1, "discount": 40}
-                        )
-                    ],
-                }
-            )
-        )
+        cls.make_rule(name="Discount above 10%", discount_above=10)
+        cls.order = cls.make_order(
+            lines=[{"product_id": cls.product.id, "product_uom_qty": 1, "discount": 40}]
+        ).with_user(cls.env.user)
 
     def call(self, model, method, args, kwargs=None):
         return self.make_jsonrpc_request(
@@ -84,3 +60,37 @@ class TestRpcBypass(HttpCase):
         self.assertEqual(request.state, "pending")
         self.order.invalidate_recordset()
         self.assertEqual(self.order.state, "draft")
+
+    def test_salesman_rpc_cannot_change_a_confirmed_order_past_the_matrix(self):
+        order = self.order.copy()
+        order.order_line.discount = 5
+        order.with_user(self.salesman).action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.authenticate(self.salesman.login, self.salesman.login)
+        line_id = order.order_line.id
+        attempts = [
+            ("sale.order.line", "write", [[line_id], {"discount": 70}]),
+            (
+                "sale.order",
+                "write",
+                [[order.id], {"order_line": [[0, 0, {"product_id": order.order_line.product_id.id,
+                                                       "product_uom_qty": 50, "discount": 60}]]}],
+            ),
+            ("sale.order", "write", [[order.id], {"order_line": [[1, line_id, {"discount": 70}]]}]),
+        ]  # fmt: skip
+        for model, method, args in attempts:
+            with self.subTest(model=model, args=args), self.assertRaises(JsonRpcException) as err:
+                self.call(model, method, args)
+            # The refusal of the matrix, with its way to send the change for approval.
+            self.assertEqual(str(err.exception), "odoo.exceptions.RedirectWarning")
+        order.invalidate_recordset()
+        self.assertEqual(order.order_line.discount, 5)
+        self.assertEqual(len(order.order_line), 1)
+        # The API way: the change is held for the approvers.
+        self.call(
+            "sale.order",
+            "action_dist_request_change",
+            [[order.id], {"order_line": [[1, line_id, {"discount": 70}]]}],
+        )
+        order.invalidate_recordset()
+        self.assertEqual((order.order_line.discount, order.approval_state), (5, "pending"))

@@ -5,7 +5,7 @@ from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import ApprovalMatrixCase
 
@@ -551,4 +551,58 @@ class TestMultiCompany(ApprovalMatrixCase):
             self.env["dist.approval.rule"]
             .with_user(self.sales_manager)
             .search([("company_id", "=", company_b.id)])
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestApproverWithoutDocumentRights(ApprovalMatrixCase):
+    """An approver the matrix names decides, whatever their rights on the document."""
+
+    def test_finance_approver_with_own_documents_only_completes_the_approval(self):
+        finance = new_test_user(
+            self.env,
+            "dist_finance_own",
+            groups="base.group_user,account.group_account_manager,sales_team.group_sale_salesman",
+        )
+        self.make_rule(name="Discount", discount_above=10)
+        self.make_rule(
+            name="Big order",
+            level=2,
+            amount_min=500,
+            approver_group_id=False,
+            approver_user_ids=[Command.set(finance.ids)],
+        )
+        order = self.make_order(
+            lines=[{"product_id": self.product.id, "product_uom_qty": 10, "discount": 20}]
+        )
+        order.action_confirm()
+        level1, level2 = self.current_requests(order)
+        level1.with_user(self.sales_manager).action_approve()
+        self.assertEqual(level2.state, "pending")
+        self.assertFalse(order.with_user(finance).has_access("read"), "not her order")
+
+        # She has the activity, opens the request with its facts, and decides.
+        self.assertTrue(
+            self.env["mail.activity"]
+            .with_user(finance)
+            .search(
+                [
+                    ("res_model", "=", "dist.approval.request"),
+                    ("res_id", "=", level2.id),
+                    ("user_id", "=", finance.id),
+                ]
+            )
+        )
+        request = level2.with_user(finance)
+        self.assertTrue(request.can_decide)
+        form = Form(request)
+        self.assertIn("Untaxed amount", str(form.facts_html))
+        self.assertTrue(form.live_html)
+        self.assertFalse(form.document_ref, "no link she could not open")
+        request.action_approve()
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.approval_state, "approved")
+        self.assertEqual(level2.decided_by, finance)
+        self.assertIn(
+            "All approvals were given by dist_finance_own", order.message_ids.mapped("body")[0]
         )

@@ -1,1 +1,1 @@
-from . import dist_approval_decision, dist_approval_simulation
+from . import dist_approval_change_wizard, dist_approval_decision, dist_approval_simulation

@@ -1,6 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from markupsafe import Markup
-
 from odoo import api, fields, models
 
 
@@ -35,7 +33,18 @@ class DistApprovalSimulation(models.TransientModel):
 
     amount = fields.Monetary("Untaxed Amount", currency_field="currency_id")
     discount = fields.Float("Highest Line Discount (%)")
-    margin = fields.Float("Margin (%)")
+    margin = fields.Float(
+        "Margin (%)",
+        default=100.0,
+        help="The document's margin; the default, 100 %, is under no margin rule.",
+    )
+    requester_id = fields.Many2one(
+        "res.users",
+        "Requested By",
+        default=lambda self: self.env.user,
+        domain=[("share", "=", False)],
+        help="Who would confirm the document: they cannot approve it themselves.",
+    )
     credit_exceeded = fields.Boolean("Credit Limit Exceeded")
     overdue_days = fields.Integer("Oldest Overdue Invoice (days)")
     adjustment_value = fields.Monetary(currency_field="currency_id")
@@ -45,6 +54,10 @@ class DistApprovalSimulation(models.TransientModel):
     product_category_ids = fields.Many2many("product.category", string="Product Categories")
 
     result_html = fields.Html("Result", compute="_compute_result_html", sanitize=False)
+    dist_discounts_hidden = fields.Boolean(compute="_compute_dist_discounts_hidden")
+
+    def _compute_dist_discounts_hidden(self):
+        self.dist_discounts_hidden = self.env["dist.approval.rule"]._dist_discounts_hidden()
 
     @api.model
     def _selection_document_type(self):
@@ -87,7 +100,7 @@ class DistApprovalSimulation(models.TransientModel):
 
     @api.depends(
         "company_id", "document_type", "mode", "sale_order_id", "purchase_order_id",
-        "refund_id", "quant_id", "amount", "discount", "margin", "credit_exceeded",
+        "refund_id", "quant_id", "amount", "discount", "margin", "credit_exceeded", "requester_id",
         "overdue_days", "adjustment_value", "warehouse_id", "team_id",
         "partner_category_ids", "product_category_ids",
     )  # fmt: skip
@@ -98,48 +111,33 @@ class DistApprovalSimulation(models.TransientModel):
     def _dist_simulate(self):
         self.ensure_one()
         Rule = self.env["dist.approval.rule"]
+        excluded = self.requester_id
         if self.mode == "document":
             document = self._document()
             if not document:
-                return Markup("<p class='text-muted'>%s</p>") % self.env._("Pick a document.")
+                return self.env["ir.qweb"]._render(
+                    "dist_approval_matrix.simulation_result", {"pick": True}
+                )
             document = document.sudo()
             company = document._dist_approval_company()
             triggered = document._dist_approval_evaluate()[document.id][0]
+            excluded |= document._dist_approval_responsible_users()
         else:
             company = self.company_id
             facts = self._facts()
             triggered = Rule._dist_evaluate(
                 self.document_type, {0: company}, lambda keys, needed: {0: facts}
             )[0][0]
-        rules = Rule._dist_rules(company, self.document_type)
-        if not triggered:
-            return Markup("<div class='alert alert-success mb-0'>%s</div>") % self.env._(
-                "No rule triggers: the document passes without approval (%(count)s rules checked).",
-                count=len(rules),
-            )
-        rows = Markup().join(
-            Markup("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>")
-            % (
-                rule.level,
-                rule.name,
-                reason,
-                ", ".join(rule._dist_approver_users().mapped("name")) or "–",
-            )
-            for rule, reason in sorted(triggered, key=lambda t: (t[0].level, t[0].sequence))
-        )
-        return Markup(
-            "<div class='alert alert-warning'>%s</div>"
-            "<table class='table table-sm'><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
-            "<th>%s</th></tr></thead><tbody>%s</tbody></table>"
-        ) % (
-            self.env._(
-                "%(count)s of %(total)s rules trigger; approvals are asked level by level.",
-                count=len(triggered),
-                total=len(rules),
-            ),
-            self.env._("Level"),
-            self.env._("Rule"),
-            self.env._("Why"),
-            self.env._("Who may approve"),
-            rows,
+        rows = []
+        for rule, reason in sorted(triggered, key=lambda t: (t[0].level, t[0].sequence)):
+            approvers = rule._dist_approver_users() - excluded
+            rows.append((rule, reason, approvers))
+        return self.env["ir.qweb"]._render(
+            "dist_approval_matrix.simulation_result",
+            {
+                "pick": False,
+                "rows": rows,
+                "total": len(Rule._dist_rules(company, self.document_type)),
+                "excluded": excluded,
+            },
         )

@@ -292,6 +292,7 @@ class DistException(models.Model):
         )
         companies = self.env["res.company"].sudo().browse({v["company_id"] for v in vals_list})
         billing_users = {company.id: company.dist_billing_user_id.id for company in companies}
+        default_owners = {company.id: company.dist_exception_user_id.id for company in companies}
         type_label = dict(self._fields["exception_type"]._description_selection(self.env))[
             exception_type
         ]
@@ -308,7 +309,8 @@ class DistException(models.Model):
                 owner = billing_users.get(vals["company_id"]) or owner_hint
             else:
                 owner = owner_hint
-            vals.setdefault("user_id", owner or False)
+            # Nobody's queue is nobody's job: the company's default owner.
+            vals.setdefault("user_id", owner or default_owners.get(vals["company_id"]) or False)
             vals.setdefault(
                 "severity",
                 (rule and rule.severity) or DEFAULT_SEVERITY.get(exception_type, "medium"),

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL, split_every
+from odoo.tools.misc import format_datetime
 
 from .dist_exception import OPEN_STATES
 
@@ -100,6 +101,15 @@ class DistExceptionScanner(models.AbstractModel):
     # Vals of an exception, from a detector's row
     # ------------------------------------------------------------------
     @api.model
+    def _dist_when(self, scan, company_id, value):
+        """A date and time as the people of the company read it: in its
+        timezone (its address's), in the language's short format."""
+        zones = scan.setdefault("timezones", {})
+        if company_id not in zones:
+            zones[company_id] = self.env["res.company"].browse(company_id).partner_id.tz or "UTC"
+        return format_datetime(self.env, value, tz=zones[company_id], dt_format="short")
+
+    @api.model
     def _dist_row_vals(self, res_model, res_id, name, row, description, **links):
         """Vals of an exception about document ``res_model``/``res_id`` named
         ``name``, from a detector's row (order, customer, company, owner)."""
@@ -128,12 +138,13 @@ class DistExceptionScanner(models.AbstractModel):
             SQL(
                 """SELECT p.id, p.name, p.sale_id AS order_id, p.company_id, p.scheduled_date,
                           p.dist_billing_due, p.dist_billing_error,
-                          COALESCE(p.user_id, so.user_id) AS owner_hint,
+                          COALESCE(so.user_id, team.user_id, p.user_id) AS owner_hint,
                           COALESCE(so_partner.commercial_partner_id,
                                    partner.commercial_partner_id) AS partner_id
                      FROM stock_picking p
                      JOIN stock_picking_type t ON t.id = p.picking_type_id
                 LEFT JOIN sale_order so ON so.id = p.sale_id
+                LEFT JOIN crm_team team ON team.id = so.team_id
                 LEFT JOIN res_partner so_partner ON so_partner.id = so.partner_id
                 LEFT JOIN res_partner partner ON partner.id = p.partner_id
                      JOIN res_company c ON c.id = p.company_id
@@ -164,7 +175,7 @@ class DistExceptionScanner(models.AbstractModel):
                 row,
                 self.env._(
                     "Scheduled on %(date)s, not done %(days)s day(s) later.",
-                    date=fields.Datetime.to_string(row["scheduled_date"]),
+                    date=self._dist_when(scan, row["company_id"], row["scheduled_date"]),
                     days=late.days,
                 ),
             )
@@ -188,7 +199,7 @@ class DistExceptionScanner(models.AbstractModel):
                 row,
                 self.env._(
                     "Done and due for billing since %(date)s, still not billed.",
-                    date=fields.Datetime.to_string(row["dist_billing_due"]),
+                    date=self._dist_when(scan, row["company_id"], row["dist_billing_due"]),
                 ),
             )
             for row in rows
@@ -224,7 +235,7 @@ class DistExceptionScanner(models.AbstractModel):
         now = scan["now"]
         for row in self._dist_chained_receipts():
             if row["date"] > row["deadline"] or row["date"] < now:
-                self._dist_add_late_receipt(late, row, row, now)
+                self._dist_add_late_receipt(late, row, row, scan)
         return late
 
     @api.model
@@ -290,12 +301,12 @@ class DistExceptionScanner(models.AbstractModel):
                         move,
                         self.env._(
                             "Supply expected on %(date)s, after the %(deadline)s deadline.",
-                            date=fields.Datetime.to_string(receipt["date"]),
-                            deadline=fields.Datetime.to_string(move["deadline"]),
+                            date=self._dist_when(scan, move["company_id"], receipt["date"]),
+                            deadline=self._dist_when(scan, move["company_id"], move["deadline"]),
                         ),
                     )
                 if receipt["date"] > move["deadline"] or receipt["date"] < now:
-                    self._dist_add_late_receipt(late, move, receipt, now)
+                    self._dist_add_late_receipt(late, move, receipt, scan)
         scan["supply"] = {"shortage": shortages, "late_receipt": late}
         return scan["supply"]
 
@@ -305,14 +316,15 @@ class DistExceptionScanner(models.AbstractModel):
         return self.env.execute_query_dict(
             SQL(
                 """SELECT m.id, m.product_id, l.warehouse_id, so.id AS order_id,
-                          so.name AS order_name, so.user_id AS owner_hint, so.company_id,
-                          partner.commercial_partner_id AS partner_id, m.picking_id,
+                          so.name AS order_name, COALESCE(so.user_id, team.user_id) AS owner_hint,
+                          so.company_id, partner.commercial_partner_id AS partner_id, m.picking_id,
                           COALESCE(so.commitment_date, p.scheduled_date, m.date) AS deadline,
                           m.product_qty * (1 - LEAST(COALESCE(m.quantity, 0)
                               / NULLIF(m.product_uom_qty, 0), 1)) AS missing
                      FROM stock_move m
                      JOIN sale_order_line sol ON sol.id = m.sale_line_id
                      JOIN sale_order so ON so.id = sol.order_id
+                LEFT JOIN crm_team team ON team.id = so.team_id
                      JOIN res_partner partner ON partner.id = so.partner_id
                      JOIN stock_location l ON l.id = m.location_id
                 LEFT JOIN stock_picking p ON p.id = m.picking_id
@@ -361,7 +373,8 @@ class DistExceptionScanner(models.AbstractModel):
                          WHERE chain.depth < 5
                    )
                    SELECT DISTINCT ON (so.id, receipt.id)
-                          so.id AS order_id, so.name AS order_name, so.user_id AS owner_hint,
+                          so.id AS order_id, so.name AS order_name,
+                          COALESCE(so.user_id, team.user_id) AS owner_hint,
                           so.company_id, partner.commercial_partner_id AS partner_id,
                           COALESCE(so.commitment_date, p.scheduled_date, dest.date) AS deadline,
                           receipt.date, receipt.picking_id, rp.name AS picking_name,
@@ -371,6 +384,7 @@ class DistExceptionScanner(models.AbstractModel):
                      JOIN stock_move receipt ON receipt.id = chain.receipt_id
                      JOIN sale_order_line sol ON sol.id = dest.sale_line_id
                      JOIN sale_order so ON so.id = sol.order_id AND so.state = 'sale'
+                LEFT JOIN crm_team team ON team.id = so.team_id
                      JOIN res_partner partner ON partner.id = so.partner_id
                 LEFT JOIN stock_picking p ON p.id = dest.picking_id
                 LEFT JOIN stock_picking rp ON rp.id = receipt.picking_id
@@ -394,19 +408,20 @@ class DistExceptionScanner(models.AbstractModel):
             vals["description"] += "\n" + fact
 
     @api.model
-    def _dist_add_late_receipt(self, found, order_row, receipt, now):
-        if receipt["date"] < now:
+    def _dist_add_late_receipt(self, found, order_row, receipt, scan):
+        company_id = order_row["company_id"]
+        if receipt["date"] < scan["now"]:
             fact = self.env._(
                 "Receipt %(receipt)s was expected on %(date)s and has not arrived.",
                 receipt=receipt["picking_name"] or "",
-                date=fields.Datetime.to_string(receipt["date"]),
+                date=self._dist_when(scan, company_id, receipt["date"]),
             )
         else:
             fact = self.env._(
                 "Receipt %(receipt)s is scheduled on %(date)s, after the %(deadline)s deadline.",
                 receipt=receipt["picking_name"] or "",
-                date=fields.Datetime.to_string(receipt["date"]),
-                deadline=fields.Datetime.to_string(order_row["deadline"]),
+                date=self._dist_when(scan, company_id, receipt["date"]),
+                deadline=self._dist_when(scan, company_id, order_row["deadline"]),
             )
         key = ("sale.order", order_row["order_id"])
         new = key not in found

@@ -68,6 +68,13 @@ class ResCompany(models.Model):
         help="After this many failed attempts in a row the catch-up cron stops "
         "retrying a delivery and marks it Failed; 'Retry Billing' starts over.",
     )
+    dist_exception_user_id = fields.Many2one(
+        "res.users",
+        string="Default Exception Owner",
+        domain=[("share", "=", False)],
+        help="Owner of the exceptions no routing rule, salesperson or team leader takes "
+        "(e.g. a late delivery of a transfer without order).",
+    )
     dist_exception_digest = fields.Boolean(
         "Daily Exception Digest",
         help="Send every exception owner a daily e-mail listing their open exceptions.",

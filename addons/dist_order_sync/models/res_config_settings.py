@@ -27,6 +27,9 @@ class ResConfigSettings(models.TransientModel):
     dist_billing_retry_limit = fields.Integer(
         related="company_id.dist_billing_retry_limit", readonly=False
     )
+    dist_exception_user_id = fields.Many2one(
+        related="company_id.dist_exception_user_id", readonly=False
+    )
     dist_exception_digest = fields.Boolean(
         related="company_id.dist_exception_digest", readonly=False
     )

@@ -143,3 +143,20 @@ class TestBillingFailure(DistOrderSyncCommon):
         self.assertEqual(returned.dist_billing_state, "billed")
         self.assertFalse(returned.dist_billing_error)
         self.assertFalse(self._failures(returned))
+
+    def test_unexpected_error_keeps_its_traceback_in_the_log(self):
+        order = self._create_order(self.customer_delivery, [(self.product, 2.0)])
+
+        def broken(*args, **kwargs):
+            raise ZeroDivisionError("rounding went wrong")
+
+        with (
+            patch.object(self.registry["sale.order"], "_create_account_invoices", broken),
+            self.assertLogs("odoo.addons.dist_order_sync.models.dist_billing", "ERROR") as logs,
+        ):
+            picking = self._deliver(order.picking_ids)
+        self.assertEqual(picking.state, "done")
+        record = logs.records[0]
+        self.assertIsInstance(record.exc_info[1], ZeroDivisionError, "the traceback is logged")
+        exception = self._failures(picking)
+        self.assertEqual(exception.description, "ZeroDivisionError: rounding went wrong")

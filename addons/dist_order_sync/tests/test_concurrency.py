@@ -15,7 +15,7 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL, mute_logger
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "dist_concurrency")
 class TestConcurrentBilling(TransactionCase):
     def setUp(self):
         super().setUp()

@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import DistOrderSyncCommon
@@ -76,3 +77,22 @@ class TestMultiCompanyCurrency(DistOrderSyncCommon):
         self.assertEqual(invoice.invoice_line_ids.price_unit, line.price_unit)
         self.assertAlmostEqual(invoice.amount_untaxed, line.price_unit * 3.0)
         self.assertAlmostEqual(invoice.amount_untaxed_signed, line.price_unit * 3.0 / 0.5)
+
+    def test_routing_rule_owner_belongs_to_its_company(self):
+        Rule = self.env["dist.exception.rule"].sudo()
+        with self.assertRaises(UserError):
+            Rule.create(
+                {
+                    "company_id": self.company_2.id,
+                    "exception_type": "late_delivery",
+                    "user_id": self.salesman.id,
+                }
+            )
+        rule = Rule.create(
+            {
+                "company_id": self.company_2.id,
+                "exception_type": "late_delivery",
+                "user_id": self.salesman_2.id,
+            }
+        )
+        self.assertEqual(rule.user_id, self.salesman_2)

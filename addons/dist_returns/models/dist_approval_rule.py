@@ -4,9 +4,12 @@ from odoo.exceptions import ValidationError
 
 from odoo.addons.dist_approval_matrix import engine
 
-# Days since the goods were delivered, above which a return is outside the window.
+# Days since the goods were delivered, above which a return is outside the
+# window; goods delivered longer ago are a riskier return.
 engine.THRESHOLDS["return_days_above"] = engine.Threshold(
-    "delivery_age", lambda days, limit: days > limit
+    "delivery_age",
+    lambda days, limit: days > limit,
+    lambda new, old: new is None or old is None or new > old,
 )
 
 RETURN_FACTS = frozenset(

@@ -509,44 +509,25 @@ class DistReturn(models.Model):
             raise UserError("\n".join(errors))
 
     def _dist_missing_evidence(self):
-        """What each return must carry before it can be submitted: an
-        attachment when a reason or a triggered approval rule asks for one."""
+        """The attachments the lines' reasons want before the return is submitted
+        (those the approval rules want, the matrix asks for itself)."""
         attached = {
             res_id
             for [res_id] in self.env["ir.attachment"]
             .sudo()
             ._read_group([("res_model", "=", self._name), ("res_id", "in", self.ids)], ["res_id"])
         }
-        missing = []
-        Rule = self.env["dist.approval.rule"]
-        for record in self:
-            if record.id in attached:
-                continue
-            for reason in record.line_ids.reason_id.filtered("requires_evidence"):
-                missing.append(
-                    self.env._(
-                        "%(rma)s: attach %(what)s (reason “%(reason)s”) before submitting.",
-                        rma=record.name,
-                        what=reason._dist_evidence_text(),
-                        reason=reason.name,
-                    )
-                )
-            if Rule._dist_rules(record.company_id, self._dist_approval_type).filtered(
-                "evidence_required"
-            ):
-                triggered = record._dist_approval_evaluate()[record.id][0]
-                for rule, __ in triggered:
-                    if rule.evidence_required:
-                        missing.append(
-                            self.env._(
-                                "%(rma)s: attach %(what)s (approval rule “%(rule)s”) before "
-                                "submitting.",
-                                rma=record.name,
-                                what=rule.evidence_label or self.env._("a supporting document"),
-                                rule=rule.name,
-                            )
-                        )
-        return missing
+        return [
+            self.env._(
+                "%(rma)s: attach %(what)s (reason “%(reason)s”) before submitting.",
+                rma=record.name,
+                what=reason._dist_evidence_text(),
+                reason=reason.name,
+            )
+            for record in self
+            if record.id not in attached
+            for reason in record.line_ids.reason_id.filtered("requires_evidence")
+        ]
 
     def _dist_check_returnable(self):
         """The cap: per order line, what was delivered, less what came back and

@@ -1,0 +1,1 @@
+from . import dist_exception_age_report
