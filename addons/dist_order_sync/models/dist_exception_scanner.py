@@ -47,6 +47,7 @@ class DistExceptionScanner(models.AbstractModel):
                 return False
             if not progress(1):
                 return False
+        self._dist_after_scan(scan)
         return True
 
     @api.model
@@ -58,7 +59,13 @@ class DistExceptionScanner(models.AbstractModel):
             "late_delivery": self._dist_detect_late_delivery,
             "unbilled_delivery": self._dist_detect_unbilled_delivery,
             "billing_failure": self._dist_detect_billing_failure,
+            "at_risk": self._dist_detect_at_risk,
         }
+
+    @api.model
+    def _dist_after_scan(self, scan):
+        """What acts on a complete scan: automatic replenishment."""
+        self.env["dist.replenishment"]._dist_replenish_automatically(scan)
 
     @api.model
     def _dist_progress(self, commit):
@@ -222,7 +229,7 @@ class DistExceptionScanner(models.AbstractModel):
         their deadline, and make-to-order receipts chained to them."""
         late = dict(self._dist_supply_plan(scan)["late_receipt"])
         now = scan["now"]
-        for row in self._dist_chained_receipts():
+        for row in self._dist_scan_chained_receipts(scan):
             if row["date"] > row["deadline"] or row["date"] < now:
                 self._dist_add_late_receipt(late, row, row, now)
         return late
@@ -240,12 +247,19 @@ class DistExceptionScanner(models.AbstractModel):
 
         - shortage: no receipt completes it, or it arrives after the deadline;
         - late receipt: that receipt is scheduled after the deadline or is
-          overdue.
+          overdue;
+        - cover: {move id: (move row, receipt row completing it or None when
+          free stock does, quantity nothing covers, quantity not covered by
+          the deadline)}, what the risk scoring and replenishment read.
+
+        ``scan["product_ids"]``, when given, limits the plan to these products
+        (the allocation is per product and warehouse: the result for them is
+        the same).
         """
         if "supply" in scan:
             return scan["supply"]
         now = scan["now"]
-        demand = self._dist_waiting_sales_moves()
+        demand = self._dist_waiting_sales_moves(scan.get("product_ids"))
         products = list({row["product_id"] for row in demand})
         free = defaultdict(float)
         supply = defaultdict(list)
@@ -263,21 +277,31 @@ class DistExceptionScanner(models.AbstractModel):
                 free[product, warehouse] = quantity
             for row in self._dist_pending_receipts(SQL("m.product_id = ANY(%s)", products)):
                 supply[row["product_id"], row["warehouse_id"]].append(row)
-        shortages, late = {}, {}
+        shortages, late, cover = {}, {}, {}
         by_stock = defaultdict(list)
         for row in demand:
             by_stock[row["product_id"], row["warehouse_id"]].append(row)
         for key, moves in by_stock.items():
             moves.sort(key=lambda r: (r["deadline"], r["id"]))
             receipts = sorted(supply[key], key=lambda r: (r["date"], r["id"]))
-            in_stock = available = max(free[key], 0.0)
-            index, need, last = 0, 0.0, None
+            in_stock = available = in_time = max(free[key], 0.0)
+            index, need, last, arrived = 0, 0.0, None, 0
             for move in moves:
                 need += move["missing"]
                 while available < need and index < len(receipts):
                     last = receipts[index]
                     available += last["product_qty"]
                     index += 1
+                while arrived < len(receipts) and receipts[arrived]["date"] <= move["deadline"]:
+                    in_time += receipts[arrived]["product_qty"]
+                    arrived += 1
+                short = min(max(need - available, 0.0), move["missing"])
+                cover[move["id"]] = (
+                    move,
+                    last if need - short > in_stock else None,
+                    short,
+                    min(max(need - in_time, 0.0), move["missing"]),
+                )
                 if available < need:
                     self._dist_add_order(shortages, move, self.env._("No supply in sight."))
                     continue
@@ -296,12 +320,13 @@ class DistExceptionScanner(models.AbstractModel):
                     )
                 if receipt["date"] > move["deadline"] or receipt["date"] < now:
                     self._dist_add_late_receipt(late, move, receipt, now)
-        scan["supply"] = {"shortage": shortages, "late_receipt": late}
+        scan["supply"] = {"shortage": shortages, "late_receipt": late, "cover": cover}
         return scan["supply"]
 
     @api.model
-    def _dist_waiting_sales_moves(self):
-        """Moves of confirmed sales orders waiting for stock, with what is missing."""
+    def _dist_waiting_sales_moves(self, product_ids=None):
+        """Moves of confirmed sales orders waiting for stock, with what is
+        missing (of ``product_ids`` only, when given)."""
         return self.env.execute_query_dict(
             SQL(
                 """SELECT m.id, m.product_id, l.warehouse_id, so.id AS order_id,
@@ -318,7 +343,10 @@ class DistExceptionScanner(models.AbstractModel):
                 LEFT JOIN stock_picking p ON p.id = m.picking_id
                     WHERE m.state IN ('confirmed', 'partially_available')
                       AND so.state = 'sale' AND l.usage = 'internal'
-                      AND m.product_uom_qty > 0"""
+                      AND m.product_uom_qty > 0 AND %s""",
+                SQL("m.product_id = ANY(%s)", list(product_ids))
+                if product_ids is not None
+                else SQL("TRUE"),
             )
         )
 
@@ -329,7 +357,8 @@ class DistExceptionScanner(models.AbstractModel):
             SQL(
                 """SELECT m.id, m.product_id, dest.warehouse_id, m.date, m.product_qty,
                           m.picking_id, p.name AS picking_name, pol.order_id AS purchase_id,
-                          po.user_id AS buyer_id
+                          po.user_id AS buyer_id, po.name AS purchase_name,
+                          COALESCE(po.partner_id, p.partner_id) AS vendor_id
                      FROM stock_move m
                      JOIN stock_location dest ON dest.id = m.location_dest_id
                      JOIN stock_location src ON src.id = m.location_id
@@ -342,6 +371,13 @@ class DistExceptionScanner(models.AbstractModel):
                 where,
             )
         )
+
+    @api.model
+    def _dist_scan_chained_receipts(self, scan):
+        """The chained receipts, read once per scan."""
+        if "chained" not in scan:
+            scan["chained"] = self._dist_chained_receipts()
+        return scan["chained"]
 
     @api.model
     def _dist_chained_receipts(self):
@@ -365,7 +401,9 @@ class DistExceptionScanner(models.AbstractModel):
                           so.company_id, partner.commercial_partner_id AS partner_id,
                           COALESCE(so.commitment_date, p.scheduled_date, dest.date) AS deadline,
                           receipt.date, receipt.picking_id, rp.name AS picking_name,
-                          pol.order_id AS purchase_id, po.user_id AS buyer_id
+                          pol.order_id AS purchase_id, po.user_id AS buyer_id,
+                          po.name AS purchase_name, receipt.product_id, receipt.product_qty,
+                          COALESCE(po.partner_id, rp.partner_id) AS vendor_id
                      FROM chain
                      JOIN stock_move dest ON dest.id = chain.move_id
                      JOIN stock_move receipt ON receipt.id = chain.receipt_id
@@ -380,6 +418,27 @@ class DistExceptionScanner(models.AbstractModel):
                  ORDER BY so.id, receipt.id"""
             )
         )
+
+    # ------------------------------------------------------------------
+    # Orders at risk of missing their promise
+    # ------------------------------------------------------------------
+    @api.model
+    def _dist_detect_at_risk(self, scan):
+        """Orders whose risk of missing the promise is high, explained.
+
+        The scoring (``dist.order.risk``) reads this scan's supply plan and
+        stores every open order's score; the open exceptions follow the
+        orders scored high until their promise, their facts the current
+        reasons. Once the promise is past, the order is late, no longer at
+        risk: late deliveries, shortages and late receipts take over.
+        """
+        found = {}
+        for row in self.env["dist.order.risk"]._dist_score(scan):
+            if row["level"] == "high" and not row["missed"]:
+                found["sale.order", row["order_id"]] = self._dist_row_vals(
+                    "sale.order", row["order_id"], row["order_name"], row, row["reasons"]
+                )
+        return found
 
     @api.model
     def _dist_add_order(self, found, row, fact):
