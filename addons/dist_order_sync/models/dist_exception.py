@@ -307,6 +307,31 @@ class DistException(models.Model):
         return self._dist_open(exception_type, new)
 
     @api.model
+    def _dist_refresh_facts(self, exception_type, facts):
+        """Give the open exceptions of this type the current facts of their
+        document (``facts``: {(res_model, res_id): description}), in one
+        statement for those whose facts changed."""
+        if not facts:
+            return
+        self.flush_model(["description"])
+        self.env.execute_query(
+            SQL(
+                """UPDATE dist_exception e SET description = v.description
+                     FROM unnest(%s::varchar[], %s::int[], %s::text[])
+                          AS v(res_model, res_id, description)
+                    WHERE e.exception_type = %s AND e.state IN %s
+                      AND e.res_model = v.res_model AND e.res_id = v.res_id
+                      AND e.description IS DISTINCT FROM v.description""",
+                [model for model, __ in facts],
+                [res_id for __, res_id in facts],
+                list(facts.values()),
+                exception_type,
+                OPEN_STATES,
+            )
+        )
+        self.invalidate_model(["description"])
+
+    @api.model
     def _dist_resolve(self, exception_type, documents):
         """Resolve the open exceptions of this type about ``documents``."""
         exceptions = self.sudo().search(

@@ -438,6 +438,9 @@ class DistExceptionScanner(models.AbstractModel):
                 found["sale.order", row["order_id"]] = self._dist_row_vals(
                     "sale.order", row["order_id"], row["order_name"], row, row["reasons"]
                 )
+        self.env["dist.exception"]._dist_refresh_facts(
+            "at_risk", {key: vals["description"] for key, vals in found.items()}
+        )
         return found
 
     @api.model

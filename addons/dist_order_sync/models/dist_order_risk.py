@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 
 import pytz
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.tools import SQL
 from odoo.tools.misc import format_date
 
@@ -36,22 +36,6 @@ NEGLIGIBLE = 0.05
 SHIPPING_RATE_DAYS = 14
 # Days an overdue receipt or an approval is expected to take, without history.
 DEFAULT_WAIT_DAYS = 1
-# What the risk depends on: a scan recomputes the scores when one of these
-# tables changed, or the day did.
-INPUT_TABLES = (
-    "sale_order",
-    "sale_order_line",
-    "stock_move",
-    "stock_quant",
-    "stock_picking",
-    "purchase_order_line",
-    "product_supplierinfo",
-    "dist_approval_request",
-    "account_move",
-    "res_partner",
-    "res_company",
-)
-STAMP_PARAM = "dist_order_sync.risk_inputs"
 
 
 class _Words:
@@ -121,8 +105,7 @@ class DistOrderRisk(models.AbstractModel):
       already past.
 
     Everything is read with SQL aggregates and written in one statement, for
-    the orders whose result changed; a scan that finds none of its inputs
-    changed on the same day reuses the stored results.
+    the orders whose result changed.
     """
 
     _name = "dist.order.risk"
@@ -132,36 +115,15 @@ class DistOrderRisk(models.AbstractModel):
     def _dist_score(self, scan):
         """Score the open orders; return the rows of every open order with
         its risk (``level``, ``reasons``) and what an exception needs."""
-        stamp = self._dist_input_stamp(scan)
-        params = self.env["ir.config_parameter"].sudo()
-        if stamp == params.get_param(STAMP_PARAM):
-            return self._dist_stored_risks(scan["now"])
         orders = self._dist_open_orders()
         facts = self._dist_facts(scan, orders)
         results = [self._dist_assess(order, facts) for order in orders]
         self._dist_write(orders, results)
-        params.set_param(STAMP_PARAM, stamp)
         return [{**order, **result} for order, result in zip(orders, results, strict=True)]
 
     # ------------------------------------------------------------------
     # Inputs
     # ------------------------------------------------------------------
-    @api.model
-    def _dist_input_stamp(self, scan):
-        """What the scores depend on: the day, and the last change of each input."""
-        self.env.flush_all()
-        changes = self.env.execute_query(
-            SQL(
-                "SELECT %s",
-                SQL(", ").join(
-                    SQL("(SELECT MAX(write_date) FROM %s)", SQL.identifier(table))
-                    for table in INPUT_TABLES
-                ),
-            )
-        )[0]
-        day = fields.Date.to_string(scan["now"].date())
-        return ";".join([day, *(fields.Datetime.to_string(c) or "" for c in changes)])
-
     @api.model
     def _dist_open_orders(self):
         """Orders to ship and quotations waiting for approval, with their
@@ -207,25 +169,6 @@ class DistOrderRisk(models.AbstractModel):
                            AND so.delivery_status IN ('pending', 'started', 'partial'))
                        OR (so.state IN ('draft', 'sent') AND so.approval_state = 'pending')
                  ORDER BY so.id"""
-            )
-        )
-
-    @api.model
-    def _dist_stored_risks(self, now):
-        """The stored risk of the open orders (a scan where nothing changed)."""
-        return self.env.execute_query_dict(
-            SQL(
-                """SELECT so.id AS order_id, so.name AS order_name, so.company_id,
-                          so.user_id AS owner_hint, partner.commercial_partner_id AS partner_id,
-                          so.dist_risk_level AS level, so.dist_risk_reasons AS reasons,
-                          so.dist_promise_date < (%s::timestamp AT TIME ZONE 'UTC'
-                              AT TIME ZONE COALESCE(company_partner.tz, 'UTC'))::date AS missed
-                     FROM sale_order so
-                     JOIN res_partner partner ON partner.id = so.partner_id
-                     JOIN res_company company ON company.id = so.company_id
-                     JOIN res_partner company_partner ON company_partner.id = company.partner_id
-                    WHERE so.dist_risk_level IS NOT NULL""",
-                now,
             )
         )
 
@@ -333,11 +276,11 @@ class DistOrderRisk(models.AbstractModel):
     @api.model
     def _dist_backlog(self):
         """{order: (warehouse, transfers ready to leave ahead of its last open
-        delivery, latest scheduled date of its open deliveries)}."""
+        delivery)}."""
         rows = self.env.execute_query(
             SQL(
                 """WITH queue AS (
-                        SELECT p.sale_id, t.warehouse_id, p.scheduled_date,
+                        SELECT p.sale_id, t.warehouse_id,
                                COUNT(*) FILTER (WHERE p.state = 'assigned') OVER (
                                    PARTITION BY t.warehouse_id ORDER BY p.scheduled_date, p.id
                                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
@@ -347,15 +290,13 @@ class DistOrderRisk(models.AbstractModel):
                          WHERE t.code = 'outgoing'
                            AND p.state IN ('waiting', 'confirmed', 'assigned')
                    )
-                   SELECT sale_id, MIN(warehouse_id), MAX(ahead), MAX(scheduled_date)
+                   SELECT sale_id, MIN(warehouse_id), MAX(ahead)
                      FROM queue
                     WHERE sale_id IS NOT NULL
                  GROUP BY sale_id"""
             )
         )
-        return {
-            order: (warehouse, ahead or 0, scheduled) for order, warehouse, ahead, scheduled in rows
-        }
+        return {order: (warehouse, ahead or 0) for order, warehouse, ahead in rows}
 
     @api.model
     def _dist_shipping_rates(self, now):
@@ -449,9 +390,7 @@ class DistOrderRisk(models.AbstractModel):
                 factors.append((chance, reason))
         backlog = facts["backlog"].get(order["order_id"])
         if backlog:
-            warehouse_id, ahead, scheduled = backlog
-            if scheduled:
-                ready.append(words.local(scheduled))
+            warehouse_id, ahead = backlog
             rate = facts["rates"].get(warehouse_id)
             days = ahead / rate if rate else 0.0
             if days >= 1:
@@ -547,7 +486,7 @@ class DistOrderRisk(models.AbstractModel):
         odds when they match, more certain the further apart they are."""
         if horizon is None:
             return 0.0
-        spread = max(1.0, horizon / 4)
+        spread = max(1.0, horizon / 8)
         return 1 / (1 + math.exp(-(days - horizon) / spread))
 
     @api.model

@@ -5,6 +5,8 @@ from . import (
     test_concurrency,
     test_exceptions,
     test_multi_company,
+    test_order_risk,
     test_order_stage,
+    test_replenishment,
     test_tour,
 )
