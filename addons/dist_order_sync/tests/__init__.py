@@ -7,6 +7,7 @@ from . import (
     test_multi_company,
     test_order_notifications,
     test_order_risk,
+    test_order_risk_queries,
     test_order_stage,
     test_replenishment,
     test_tour,
