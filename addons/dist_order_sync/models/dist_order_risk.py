@@ -31,7 +31,7 @@ APPROVAL_AFTER_PROMISE_RISK = 0.80
 # Over the credit limit: a delivery may be held until the customer pays.
 CREDIT_HOLD_RISK = 0.35
 # Factors below this chance are noise: neither scored nor told.
-NEGLIGIBLE = 0.05
+NEGLIGIBLE = 0.1
 # The warehouse's recent pace: shipments per day over this many days.
 SHIPPING_RATE_DAYS = 14
 # Days an overdue receipt or an approval is expected to take, without history.
@@ -43,12 +43,19 @@ class _Words:
 
     def __init__(self, env, lang, tz, now):
         self.env = env(context=dict(env.context, lang=lang))
-        self._ = self.env._
+        self._templates = {}
         self.lang = lang
         self.tz = pytz.timezone(tz or "UTC")
         self._days = {}
         self._names = {}
         self.today = self.local(now)
+        self.unit = self.env.ref("uom.product_uom_unit")
+
+    def _(self, source, **values):
+        """``source`` translated (looked up once per scan), filled with ``values``."""
+        if source not in self._templates:
+            self._templates[source] = self.env._(source)
+        return self._templates[source] % values if values else self._templates[source]
 
     def local(self, moment):
         """The day of ``moment`` (UTC) in this timezone."""
@@ -71,7 +78,7 @@ class _Words:
         number = f"{quantity:.{max(0, -math.floor(math.log10(uom.rounding or 1)))}f}"
         if "." in number:
             number = number.rstrip("0").rstrip(".")
-        if uom == self.env.ref("uom.product_uom_unit"):
+        if uom == self.unit:
             return number
         return f"{number} {self.name(uom)}"
 
@@ -113,70 +120,118 @@ class DistOrderRisk(models.AbstractModel):
 
     @api.model
     def _dist_score(self, scan):
-        """Score the open orders; return the rows of every open order with
-        its risk (``level``, ``reasons``) and what an exception needs."""
-        orders = self._dist_open_orders()
-        facts = self._dist_facts(scan, orders)
+        """Score the open orders; return the rows of the orders with something
+        against their promise, with their risk (``level``, ``reasons``) and
+        what an exception needs. The others (every line reserved or in
+        stock, nothing in the way) can leave today: they are written in one
+        statement without being read."""
+        facts = self._dist_facts(scan)
+        remarkable = self._dist_remarkable_sql(scan["now"], facts)
+        orders = self._dist_open_orders(remarkable)
         results = [self._dist_assess(order, facts) for order in orders]
         self._dist_write(orders, results)
+        self._dist_write_quiet(scan["now"], remarkable)
         return [{**order, **result} for order, result in zip(orders, results, strict=True)]
 
     # ------------------------------------------------------------------
     # Inputs
     # ------------------------------------------------------------------
     @api.model
-    def _dist_open_orders(self):
-        """Orders to ship and quotations waiting for approval, with their
-        promise as a day of the company's timezone and their stored risk."""
-        return self.env.execute_query_dict(
-            SQL(
-                """WITH lead AS (
-                        SELECT l.order_id,
-                               MIN(l.customer_lead) AS first, MAX(l.customer_lead) AS last
+    def _dist_open_sql(self):
+        """Orders to ship, and quotations waiting for approval (``so``)."""
+        return SQL(
+            """((so.state = 'sale' AND so.delivery_status IN ('pending', 'started', 'partial'))
+                OR (so.state IN ('draft', 'sent') AND so.approval_state = 'pending'))"""
+        )
+
+    @api.model
+    def _dist_orders_sql(self):
+        """The orders (``so``) with their customer and their company's partner."""
+        return SQL(
+            """sale_order so
+               JOIN res_partner partner ON partner.id = so.partner_id
+               JOIN res_company company ON company.id = so.company_id
+               JOIN res_partner company_partner ON company_partner.id = company.partner_id"""
+        )
+
+    @api.model
+    def _dist_promise_sql(self):
+        """The promise of ``so``, a day of its company's timezone: the
+        commitment date, else Odoo's expected date."""
+        return SQL(
+            """(COALESCE(
+                    so.commitment_date,
+                    -- The expected date is read only without a commitment.
+                    CASE WHEN so.commitment_date IS NULL THEN (
+                        SELECT so.date_order + make_interval(days => (
+                                   CASE WHEN so.picking_policy = 'one' THEN MAX(l.customer_lead)
+                                        ELSE MIN(l.customer_lead) END)::int)
                           FROM sale_order_line l
-                          JOIN sale_order so ON so.id = l.order_id
                           JOIN product_product pp ON pp.id = l.product_id
                           JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                         WHERE pt.type = 'consu' AND l.display_type IS NULL
-                           AND so.commitment_date IS NULL
-                           AND (so.state = 'sale' OR so.approval_state = 'pending')
-                      GROUP BY l.order_id
-                   )
-                   SELECT so.id AS order_id, so.name AS order_name, so.company_id,
+                         WHERE l.order_id = so.id AND pt.type = 'consu'
+                           AND l.display_type IS NULL) END)
+                AT TIME ZONE 'UTC' AT TIME ZONE COALESCE(company_partner.tz, 'UTC'))::date"""
+        )
+
+    @api.model
+    def _dist_today_sql(self, now):
+        """``now`` as a day of the timezone of the company of ``so``."""
+        return SQL(
+            """(%s::timestamp AT TIME ZONE 'UTC'
+                AT TIME ZONE COALESCE(company_partner.tz, 'UTC'))::date""",
+            now,
+        )
+
+    @api.model
+    def _dist_remarkable_sql(self, now, facts):
+        """The open orders with something against their promise: a line not
+        reserved, a backlog, an approval pending, a customer over its credit
+        limit, a promise past."""
+        holds = facts["credit"]
+        return SQL(
+            """COALESCE(so.id = ANY(%s) OR so.approval_state = 'pending'
+                OR (partner.commercial_partner_id = ANY(%s) AND so.company_id = ANY(%s))
+                OR %s < %s, FALSE)""",
+            list(facts["lines"].keys() | facts["backlog"].keys()),
+            list({partner for __, partner in holds}),
+            list({company for company, __ in holds}),
+            self._dist_promise_sql(),
+            self._dist_today_sql(now),
+        )
+
+    @api.model
+    def _dist_open_orders(self, condition):
+        """The open orders matching ``condition``, with their promise and
+        their stored risk."""
+        return self.env.execute_query_dict(
+            SQL(
+                """SELECT so.id AS order_id, so.name AS order_name, so.company_id,
                           so.user_id AS owner_hint, so.state, so.approval_state,
                           partner.commercial_partner_id AS partner_id,
                           COALESCE(user_partner.lang, company_partner.lang, 'en_US') AS lang,
-                          company_partner.tz,
-                          (COALESCE(so.commitment_date,
-                                    so.date_order + make_interval(days => (
-                                        CASE WHEN so.picking_policy = 'one' THEN lead.last
-                                             ELSE lead.first END)::int))
-                           AT TIME ZONE 'UTC' AT TIME ZONE COALESCE(company_partner.tz, 'UTC')
-                          )::date AS promise,
+                          company_partner.tz, %s AS promise,
                           so.dist_promise_date AS stored_promise,
                           so.dist_estimated_ship_date AS stored_estimate,
                           so.dist_risk_score AS stored_score,
                           so.dist_risk_level AS stored_level,
                           so.dist_risk_reasons AS stored_reasons
-                     FROM sale_order so
-                     JOIN res_partner partner ON partner.id = so.partner_id
-                     JOIN res_company company ON company.id = so.company_id
-                     JOIN res_partner company_partner ON company_partner.id = company.partner_id
+                     FROM %s
                 LEFT JOIN res_users salesperson ON salesperson.id = so.user_id
                 LEFT JOIN res_partner user_partner ON user_partner.id = salesperson.partner_id
-                LEFT JOIN lead ON lead.order_id = so.id
-                    WHERE (so.state = 'sale'
-                           AND so.delivery_status IN ('pending', 'started', 'partial'))
-                       OR (so.state IN ('draft', 'sent') AND so.approval_state = 'pending')
-                 ORDER BY so.id"""
+                    WHERE %s AND %s
+                 ORDER BY so.id""",
+                self._dist_promise_sql(),
+                self._dist_orders_sql(),
+                self._dist_open_sql(),
+                condition,
             )
         )
 
     @api.model
-    def _dist_facts(self, scan, orders):
-        """Everything the assessment of ``orders`` reads, in a few queries."""
+    def _dist_facts(self, scan):
+        """Everything the assessment of the open orders reads, in a few queries."""
         scanner = self.env["dist.exception.scanner"]
-        order_ids = [order["order_id"] for order in orders]
         lines = defaultdict(list)
         for move, receipt, short, __ in scanner._dist_supply_plan(scan)["cover"].values():
             lines[move["order_id"]].append(("stock", move["product_id"], move, receipt, short))
@@ -184,7 +239,7 @@ class DistOrderRisk(models.AbstractModel):
             lines[receipt["order_id"]].append(
                 ("chained", receipt["product_id"], receipt, receipt, 0.0)
             )
-        for order_id, product_id in self._dist_waiting_steps(order_ids):
+        for order_id, product_id in self._dist_waiting_steps():
             # A step waiting for a move already judged above adds nothing.
             if not any(line[1] == product_id or line[0] == "chained" for line in lines[order_id]):
                 lines[order_id].append(("waiting", product_id, None, None, 0.0))
@@ -193,8 +248,14 @@ class DistOrderRisk(models.AbstractModel):
         products = self.env["product.product"].browse(
             {line[1] for order_lines in lines.values() for line in order_lines}
         )
-        companies = self.env["res.company"].browse({order["company_id"] for order in orders})
-        backlog = self._dist_backlog()
+        companies = self.env["res.company"].sudo().search([])
+        rates = self._dist_shipping_rates(scan["now"])
+        backlog = {}
+        for order_id, (warehouse_id, ahead) in self._dist_backlog().items():
+            rate = rates.get(warehouse_id)
+            # Less than a day of work ahead is no backlog.
+            if rate and ahead >= rate:
+                backlog[order_id] = (warehouse_id, ahead, ahead / rate, rate)
         warehouses = self.env["stock.warehouse"].browse({row[0] for row in backlog.values()})
         return {
             "now": scan["now"],
@@ -205,21 +266,24 @@ class DistOrderRisk(models.AbstractModel):
             "warehouses": {warehouse.id: warehouse for warehouse in warehouses},
             "suppliers": self._dist_supplier_records(vendor_ids, scan["now"]),
             "backlog": backlog,
-            "rates": self._dist_shipping_rates(scan["now"]),
-            "approvals": self._dist_pending_approvals(
-                [o["order_id"] for o in orders if o["approval_state"] == "pending"]
-            ),
-            "credit": self._dist_credit_holds(orders),
-            "companies": {company.id: company for company in companies.sudo()},
+            "approvals": self._dist_pending_approvals(),
+            "credit": self._dist_credit_holds(companies),
+            "companies": {company.id: company for company in companies},
+            "levels": {
+                company.id: (
+                    (company.dist_risk_high, "high"),
+                    (company.dist_risk_medium, "medium"),
+                    (company.dist_risk_low, "low"),
+                )
+                for company in companies
+            },
             "words": {},
         }
 
     @api.model
-    def _dist_waiting_steps(self, order_ids):
+    def _dist_waiting_steps(self):
         """(order, product) of sales moves waiting for an earlier move that is
         not ready itself (multi-step routes, make-to-order)."""
-        if not order_ids:
-            return []
         return self.env.execute_query(
             SQL(
                 """SELECT DISTINCT sol.order_id, m.product_id
@@ -227,9 +291,8 @@ class DistOrderRisk(models.AbstractModel):
                      JOIN sale_order_line sol ON sol.id = m.sale_line_id
                      JOIN stock_move_move_rel rel ON rel.move_dest_id = m.id
                      JOIN stock_move orig ON orig.id = rel.move_orig_id
-                    WHERE m.state = 'waiting' AND sol.order_id = ANY(%s)
-                      AND orig.state NOT IN ('assigned', 'done', 'cancel')""",
-                order_ids,
+                    WHERE m.state = 'waiting'
+                      AND orig.state NOT IN ('assigned', 'done', 'cancel')"""
             )
         )
 
@@ -315,33 +378,42 @@ class DistOrderRisk(models.AbstractModel):
         return {warehouse: count / SHIPPING_RATE_DAYS for warehouse, count in rows}
 
     @api.model
-    def _dist_pending_approvals(self, order_ids):
+    def _dist_pending_approvals(self):
         """{order: (requested on, latest deadline)} of the approvals pending."""
-        if not order_ids:
-            return {}
         rows = self.env.execute_query(
             SQL(
                 """SELECT res_id, MIN(requested_on), MAX(deadline)
                      FROM dist_approval_request
                     WHERE res_model = 'sale.order' AND is_current
-                      AND state IN ('waiting', 'pending') AND res_id = ANY(%s)
-                 GROUP BY res_id""",
-                order_ids,
+                      AND state IN ('waiting', 'pending')
+                 GROUP BY res_id"""
             )
         )
         return {order: (requested, deadline) for order, requested, deadline in rows}
 
     @api.model
-    def _dist_credit_holds(self, orders):
-        """{(company, customer): Odoo's credit check} for the customers over
-        their credit limit, in the companies that check it."""
+    def _dist_credit_holds(self, companies):
+        """{(company, customer): Odoo's credit check} for the customers of open
+        orders over their credit limit, in the companies that check it."""
+        checking = companies.filtered("account_use_credit_limit")
+        if not checking:
+            return {}
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT DISTINCT so.company_id, partner.commercial_partner_id
+                     FROM %s
+                    WHERE %s AND so.company_id = ANY(%s)""",
+                self._dist_orders_sql(),
+                self._dist_open_sql(),
+                checking.ids,
+            )
+        )
         by_company = defaultdict(set)
-        for order in orders:
-            by_company[order["company_id"]].add(order["partner_id"])
-        companies = self.env["res.company"].sudo().browse(list(by_company))
+        for company_id, partner_id in rows:
+            by_company[company_id].add(partner_id)
         holds = {}
         Facts = self.env["dist.approval.facts"]
-        for company in companies.filtered("account_use_credit_limit"):
+        for company in checking:
             partners = self.env["res.partner"].sudo().with_company(company)
             partners = partners.browse(by_company[company.id]).filtered("credit_limit")
             for partner in partners:
@@ -367,6 +439,8 @@ class DistOrderRisk(models.AbstractModel):
         _ = words._
         today = words.today
         promise = order["promise"]
+        order_id = order["order_id"]
+        customer = (order["company_id"], order["partner_id"])
         factors = []  # (chance, reason)
         ready = [today]
         if promise and promise < today:
@@ -380,7 +454,7 @@ class DistOrderRisk(models.AbstractModel):
                 )
             )
         horizon = (promise - today).days if promise else None
-        for kind, product_id, row, receipt, short in facts["lines"].get(order["order_id"], ()):
+        for kind, product_id, row, receipt, short in facts["lines"].get(order_id, ()):
             product = facts["products"][product_id]
             chance, day, reason = self._dist_line_risk(
                 kind, product, row, receipt, short, order, words, facts
@@ -388,30 +462,27 @@ class DistOrderRisk(models.AbstractModel):
             ready.append(day)
             if reason:
                 factors.append((chance, reason))
-        backlog = facts["backlog"].get(order["order_id"])
+        backlog = facts["backlog"].get(order_id)
         if backlog:
-            warehouse_id, ahead = backlog
-            rate = facts["rates"].get(warehouse_id)
-            days = ahead / rate if rate else 0.0
-            if days >= 1:
-                ready.append(today + timedelta(days=math.ceil(days)))
-                chance = self._dist_late_chance(days, horizon)
-                if chance >= NEGLIGIBLE:
-                    warehouse = facts["warehouses"][warehouse_id]
-                    factors.append(
-                        (
-                            chance,
-                            _(
-                                "Warehouse %(warehouse)s: %(ahead)s transfers are ready to "
-                                "leave ahead of this order and it shipped %(rate)s a day "
-                                "lately: about %(days)s day(s) of work.",
-                                warehouse=words.name(warehouse),
-                                ahead=ahead,
-                                rate=f"{rate:.1f}".rstrip("0").rstrip("."),
-                                days=math.ceil(days),
-                            ),
-                        )
+            warehouse_id, ahead, days, rate = backlog
+            ready.append(today + timedelta(days=math.ceil(days)))
+            chance = self._dist_late_chance(days, horizon)
+            if chance >= NEGLIGIBLE:
+                warehouse = facts["warehouses"][warehouse_id]
+                factors.append(
+                    (
+                        chance,
+                        _(
+                            "Warehouse %(warehouse)s: %(ahead)s transfers are ready to "
+                            "leave ahead of this order and it shipped %(rate)s a day "
+                            "lately: about %(days)s day(s) of work.",
+                            warehouse=words.name(warehouse),
+                            ahead=ahead,
+                            rate=f"{rate:.1f}".rstrip("0").rstrip("."),
+                            days=math.ceil(days),
+                        ),
                     )
+                )
         if order["approval_state"] == "pending" and order["state"] != "sale":
             requested, deadline = facts["approvals"].get(order["order_id"], (None, None))
             due = words.local(deadline) if deadline else today + timedelta(days=DEFAULT_WAIT_DAYS)
@@ -428,7 +499,7 @@ class DistOrderRisk(models.AbstractModel):
                     ),
                 )
             )
-        hold = facts["credit"].get((order["company_id"], order["partner_id"]))
+        hold = facts["credit"].get(customer)
         if hold:
             partner, credit = hold
             money = self.env["dist.approval.facts"]._dist_format_money
@@ -466,19 +537,14 @@ class DistOrderRisk(models.AbstractModel):
             "promise": promise,
             "estimate": estimate,
             "score": score,
-            "level": self._dist_level(score, facts["companies"][order["company_id"]]),
+            "level": self._dist_level(score, facts["levels"][order["company_id"]]),
             "reasons": "\n".join(reasons) or None,
         }
 
     @api.model
-    def _dist_level(self, score, company):
-        if score >= company.dist_risk_high:
-            return "high"
-        if score >= company.dist_risk_medium:
-            return "medium"
-        if score >= company.dist_risk_low:
-            return "low"
-        return "none"
+    def _dist_level(self, score, thresholds):
+        """The level of ``score`` by the company's ((score from, level), ...)."""
+        return next((level for start, level in thresholds if score >= start), "none")
 
     @api.model
     def _dist_late_chance(self, days, horizon):
@@ -631,8 +697,7 @@ class DistOrderRisk(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _dist_write(self, orders, results):
-        """Store what changed in one statement; clear the risk of the orders
-        that are no longer open."""
+        """Store what changed of these orders' risk, in one statement."""
         changed = [
             (order["order_id"], result)
             for order, result in zip(orders, results, strict=True)
@@ -670,13 +735,42 @@ class DistOrderRisk(models.AbstractModel):
                     [result["reasons"] for __, result in changed],
                 )
             )
+
+    @api.model
+    def _dist_write_quiet(self, now, remarkable):
+        """The open orders with nothing against their promise can leave today;
+        the others are no longer open: they have no risk. One statement each,
+        for the orders whose stored risk differs."""
         self.env.execute_query(
             SQL(
-                """UPDATE sale_order
+                """UPDATE sale_order target
+                      SET dist_promise_date = quiet.promise,
+                          dist_estimated_ship_date = quiet.today,
+                          dist_risk_score = 0, dist_risk_level = 'none',
+                          dist_risk_reasons = NULL
+                     FROM (SELECT so.id, %s AS promise, %s AS today
+                             FROM %s
+                            WHERE %s AND NOT %s) quiet
+                    WHERE target.id = quiet.id
+                      AND (target.dist_promise_date IS DISTINCT FROM quiet.promise
+                           OR target.dist_estimated_ship_date IS DISTINCT FROM quiet.today
+                           OR target.dist_risk_score IS DISTINCT FROM 0
+                           OR target.dist_risk_level IS DISTINCT FROM 'none'
+                           OR target.dist_risk_reasons IS NOT NULL)""",
+                self._dist_promise_sql(),
+                self._dist_today_sql(now),
+                self._dist_orders_sql(),
+                self._dist_open_sql(),
+                remarkable,
+            )
+        )
+        self.env.execute_query(
+            SQL(
+                """UPDATE sale_order so
                       SET dist_estimated_ship_date = NULL, dist_risk_score = NULL,
                           dist_risk_level = NULL, dist_risk_reasons = NULL
-                    WHERE dist_risk_level IS NOT NULL AND NOT (id = ANY(%s))""",
-                [order["order_id"] for order in orders],
+                    WHERE so.dist_risk_level IS NOT NULL AND NOT %s""",
+                self._dist_open_sql(),
             )
         )
         self.env["sale.order"].invalidate_model(
