@@ -338,3 +338,42 @@ class TestOrderRisk(DistOrderRiskCommon):
             found = self.env["sale.order"].with_user(user).search(literal_eval(action["domain"]))
             self.assertIn(order, found, user.login)
             self.assertEqual(order.with_user(user).dist_risk_level, "high")
+
+    def test_companies_keep_their_own_records_and_thresholds(self):
+        other = self.setup_other_company(name="Distribution South")["company"]
+        other.partner_id.tz = "Europe/Brussels"
+        other.dist_risk_high = 90
+        buyer = self._dist_user("dist_buyer", "purchase.group_purchase_user", other)
+        stock_user = self._dist_user("dist_stock_user", "stock.group_stock_user", other)
+        salesman = self._dist_user("dist_salesman", "sales_team.group_sale_salesman", other)
+        # Slowco is always late in the other company only.
+        self._history(self.slowco, [6, 7, 8, 9, 6], buyer=buyer, stock_user=stock_user)
+        order = self._order_for([(self.pump, 3.0)], promise_days=10)
+        self._purchase(self.slowco, [(self.pump, 3.0)], self._at(days=9))
+        self._scan()
+        __, level, reasons = self._risk(order)
+        self.assertEqual(level, "low")
+        self.assertIn("(no past receipt to judge by)", reasons)
+
+        # The other company's order: its own record, its own thresholds.
+        with freeze_time(self.NOW):
+            other_order = self._create_order(
+                self.customer_manual,
+                [(self.pump, 3.0)],
+                user=salesman,
+                commitment_date=self._at(days=10),
+            )
+        self._purchase(self.slowco, [(self.pump, 3.0)], self._at(days=9), user=buyer)
+        self._scan()
+        score, level, reasons = self._risk(other_order)
+        self.assertIn("on time 0 % of the time, 7 day(s) late on average", reasons)
+        # High by this company's thresholds (50), medium by the other's (90).
+        self.assertGreaterEqual(score, 50)
+        self.assertEqual(level, "medium")
+        self.assertFalse(self._open_exceptions("at_risk", other_order))
+        # Each salesman sees the orders at risk of their company only.
+        Order = self.env["sale.order"]
+        self.assertFalse(Order.with_user(salesman).search([("id", "=", order.id)]))
+        self.assertEqual(
+            Order.with_user(salesman).search([("dist_risk_level", "=", "medium")]), other_order
+        )
