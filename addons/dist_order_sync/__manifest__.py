@@ -33,6 +33,7 @@
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/dist_exception_demo.xml",
+        "demo/sale_order_risk_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -32,8 +32,11 @@ APPROVAL_AFTER_PROMISE_RISK = 0.80
 CREDIT_HOLD_RISK = 0.35
 # Factors below this chance are noise: neither scored nor told.
 NEGLIGIBLE = 0.1
-# The warehouse's recent pace: shipments per day over this many days.
+# The warehouse's recent pace: shipments per day over this many days, judged
+# only with one shipment a day on average (a new or quiet warehouse has no
+# pace to judge a backlog by).
 SHIPPING_RATE_DAYS = 14
+MIN_SHIPMENTS = SHIPPING_RATE_DAYS
 # Days an overdue receipt or an approval is expected to take, without history.
 DEFAULT_WAIT_DAYS = 1
 
@@ -363,7 +366,8 @@ class DistOrderRisk(models.AbstractModel):
 
     @api.model
     def _dist_shipping_rates(self, now):
-        """{warehouse: deliveries done per day over the last SHIPPING_RATE_DAYS days}."""
+        """{warehouse: deliveries done per day over the last SHIPPING_RATE_DAYS
+        days}, for the warehouses that shipped at least MIN_SHIPMENTS."""
         since = datetime.combine(now.date() - timedelta(days=SHIPPING_RATE_DAYS), time.min)
         rows = self.env.execute_query(
             SQL(
@@ -371,8 +375,10 @@ class DistOrderRisk(models.AbstractModel):
                      FROM stock_picking p
                      JOIN stock_picking_type t ON t.id = p.picking_type_id
                     WHERE t.code = 'outgoing' AND p.state = 'done' AND p.date_done >= %s
-                 GROUP BY 1""",
+                 GROUP BY 1
+                   HAVING COUNT(*) >= %s""",
                 since,
+                MIN_SHIPMENTS,
             )
         )
         return {warehouse: count / SHIPPING_RATE_DAYS for warehouse, count in rows}

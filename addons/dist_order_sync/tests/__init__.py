@@ -8,6 +8,7 @@ from . import (
     test_order_notifications,
     test_order_risk,
     test_order_risk_queries,
+    test_order_risk_tour,
     test_order_stage,
     test_replenishment,
     test_tour,
