@@ -249,6 +249,25 @@ class DistOrderRiskCommon(DistOrderSyncCommon):
         with freeze_time(at or self.NOW):
             self.assertTrue(self.env["dist.exception.scanner"]._dist_scan())
 
+    def _quotation(self, lines, promise_days=5, **line_values):
+        """A quotation of the salesman, promised ``promise_days`` after ``NOW``."""
+        return (
+            self.env["sale.order"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "partner_id": self.customer_manual.id,
+                    "commitment_date": self._at(days=promise_days),
+                    "order_line": [
+                        Command.create(
+                            {"product_id": product.id, "product_uom_qty": qty, **line_values}
+                        )
+                        for product, qty in lines
+                    ],
+                }
+            )
+        )
+
     def _order_for(self, lines, promise_days, partner=None, user=None, **values):
         """An order confirmed at ``NOW`` by the salesman, promised ``promise_days`` later."""
         with freeze_time(self.NOW):

@@ -143,41 +143,29 @@ class TestOrderRisk(DistOrderRiskCommon):
         self.assertEqual(soon.dist_estimated_ship_date, fields.Date.to_date("2025-12-11"))
         self.assertEqual(self._risk(later)[:2], (0, "none"))
 
-    def test_pending_approval(self):
+    def _held_order(self, rule, discount=0.0):
+        """An order promised in 5 days that the salesman confirms at ``NOW``,
+        held by an approval rule of values ``rule``."""
         self.env["dist.approval.rule"].sudo().create(
             {
-                "name": "Discount above 10%",
+                "name": "Held",
                 "document_type": "sale",
                 "level": 1,
                 "company_id": self.company.id,
-                "check_discount": True,
-                "discount_above": 10,
-                "sla_hours": 48,
                 "approver_group_id": self.env.ref("sales_team.group_sale_manager").id,
+                **rule,
             }
         )
         with freeze_time(self.NOW):
-            order = (
-                self.env["sale.order"]
-                .with_user(self.salesman)
-                .create(
-                    {
-                        "partner_id": self.customer_manual.id,
-                        "commitment_date": self._at(days=5),
-                        "order_line": [
-                            fields.Command.create(
-                                {
-                                    "product_id": self.product.id,
-                                    "product_uom_qty": 1,
-                                    "discount": 20,
-                                }
-                            )
-                        ],
-                    }
-                )
-            )
+            order = self._quotation([(self.product, 1)], discount=discount)
             order.action_confirm()
         self.assertEqual(order.approval_state, "pending")
+        return order
+
+    def test_pending_approval(self):
+        order = self._held_order(
+            {"check_discount": True, "discount_above": 10, "sla_hours": 48}, discount=20
+        )
         self._scan(self._at(hours=2))
         score, level, reasons = self._risk(order)
         self.assertEqual((score, level), (30, "medium"))
@@ -210,34 +198,7 @@ class TestOrderRisk(DistOrderRiskCommon):
         """Approval pending (30 %) and credit hold (35 %): each alone is medium,
         together 1 - 0.7 x 0.65 = 54.5 %, high."""
         self._over_credit_limit(self.customer_manual)
-        self.env["dist.approval.rule"].sudo().create(
-            {
-                "name": "Everything",
-                "document_type": "sale",
-                "level": 1,
-                "company_id": self.company.id,
-                "apply_always": True,
-                "sla_hours": 24,
-                "approver_group_id": self.env.ref("sales_team.group_sale_manager").id,
-            }
-        )
-        with freeze_time(self.NOW):
-            order = (
-                self.env["sale.order"]
-                .with_user(self.salesman)
-                .create(
-                    {
-                        "partner_id": self.customer_manual.id,
-                        "commitment_date": self._at(days=5),
-                        "order_line": [
-                            fields.Command.create(
-                                {"product_id": self.product.id, "product_uom_qty": 1}
-                            )
-                        ],
-                    }
-                )
-            )
-            order.action_confirm()
+        order = self._held_order({"apply_always": True, "sla_hours": 24})
         self._scan()
         score, level, reasons = self._risk(order)
         self.assertEqual(score, round(100 * (1 - 0.7 * 0.65)))

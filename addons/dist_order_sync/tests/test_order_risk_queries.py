@@ -4,7 +4,6 @@ from contextlib import contextmanager
 
 from freezegun import freeze_time
 
-from odoo.fields import Command
 from odoo.tests import tagged
 
 from .common import DistOrderRiskCommon
@@ -36,22 +35,6 @@ class TestOrderRiskQueries(DistOrderRiskCommon):
         with contextmanager(self._patchExecute)(queries):
             yield queries
 
-    def _quotation(self, products):
-        return (
-            self.env["sale.order"]
-            .with_user(self.salesman)
-            .create(
-                {
-                    "partner_id": self.customer_manual.id,
-                    "commitment_date": self._at(days=5),
-                    "order_line": [
-                        Command.create({"product_id": product.id, "product_uom_qty": 2})
-                        for product in products
-                    ],
-                }
-            )
-        )
-
     def _confirm(self, order):
         with self._queries() as queries:
             order.action_confirm()
@@ -76,10 +59,10 @@ class TestOrderRiskQueries(DistOrderRiskCommon):
     def test_confirm_and_validate_cost_nothing_for_the_risk(self):
         in_stock = [self.product, self.product_b]
         short = [self.product, self.gearbox]
-        deliveries = [self._quotation(in_stock) for __ in range(3)]
+        deliveries = [self._quotation([(p, 2) for p in in_stock]) for __ in range(3)]
         for order in deliveries:
             order.action_confirm()
-        quotations = [self._quotation(short) for __ in range(3)]
+        quotations = [self._quotation([(p, 2) for p in short]) for __ in range(3)]
         # Warm both paths up, then count before and after a scan.
         self._confirm(quotations[0])
         self._validate(deliveries[0])
