@@ -37,7 +37,7 @@ NEGLIGIBLE = 0.1
 # pace to judge a backlog by).
 SHIPPING_RATE_DAYS = 14
 MIN_SHIPMENTS = SHIPPING_RATE_DAYS
-# Days an overdue receipt or an approval is expected to take, without history.
+# Days an approval is expected to take when its rule sets no deadline.
 DEFAULT_WAIT_DAYS = 1
 
 
