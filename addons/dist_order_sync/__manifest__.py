@@ -3,7 +3,7 @@
     "name": "Distribution Control: Order Sync",
     "summary": "Delivery-triggered invoicing, billing policies, exception queue "
     "and one order status",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Sales/Sales",
     "website": "https://github.com/distribution-control/distribution-control",
     "author": "Distribution Control",
@@ -16,6 +16,7 @@
         "security/dist_order_sync_security.xml",
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
+        "data/mail_template_order_updates.xml",
         "views/dist_exception_views.xml",
         "views/dist_exception_rule_views.xml",
         "views/sale_order_views.xml",
@@ -24,6 +25,8 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
+        "views/sale_order_risk_views.xml",
+        "views/dist_exception_risk_views.xml",
         "report/dist_exception_age_report_views.xml",
         "wizards/dist_exception_dismiss_views.xml",
         "wizards/dist_delivery_issue_views.xml",
@@ -31,6 +34,7 @@
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/dist_exception_demo.xml",
+        "demo/sale_order_risk_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
-# Demo records that confirmed orders, deliveries and invoices refer to.
+# Demo records that confirmed orders, purchases, transfers and invoices refer to.
 DEMO_BUSINESS_MODELS = [
     "res.partner",
     "product.product",
@@ -8,6 +8,7 @@ DEMO_BUSINESS_MODELS = [
     "stock.quant",
     "sale.order",
     "sale.order.line",
+    "purchase.order",
 ]
 
 

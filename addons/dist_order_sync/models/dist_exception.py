@@ -13,6 +13,7 @@ EXCEPTION_TYPES = [
     ("unbilled_delivery", "Unbilled Delivery"),
     ("billing_failure", "Billing Failure"),
     ("delivery_issue", "Delivery Issue"),
+    ("at_risk", "Order at Risk"),
 ]
 SEVERITIES = [
     ("low", "Low"),
@@ -40,6 +41,7 @@ DEFAULT_SEVERITY = {
     "unbilled_delivery": "medium",
     "billing_failure": "high",
     "delivery_issue": "high",
+    "at_risk": "high",
 }
 # Owner when no routing rule names one: a company field, or a link's user.
 BILLING_TYPES = ("unbilled_delivery", "billing_failure")
@@ -59,6 +61,7 @@ DETECTED_FIELDS = {
     "condition_active",
     "description",
     "issue_reason",
+    "dist_replenishment_ids",
 }
 
 
@@ -117,6 +120,23 @@ class DistException(models.Model):
     description = fields.Text("Facts", readonly=True)
     issue_reason = fields.Selection(ISSUE_REASONS, string="Reason", readonly=True)
     age_days = fields.Integer("Age (days)", compute="_compute_age_days")
+    # Replenishment of a shortage or an order at risk (dist.replenishment).
+    dist_replenishment_ids = fields.Many2many(
+        "purchase.order.line",
+        "dist_exception_replenishment_rel",
+        "exception_id",
+        "purchase_line_id",
+        string="Replenishment",
+        readonly=True,
+        copy=False,
+        groups="purchase.group_purchase_user",
+        help="Purchase lines ordered for this exception's order.",
+    )
+    dist_incoming = fields.Text(
+        "Incoming",
+        compute="_compute_dist_incoming",
+        help="What was ordered for this exception, and when it is expected.",
+    )
 
     _open_document_uniq = models.UniqueIndex(
         "(exception_type, res_model, res_id) WHERE state IN ('open', 'in_progress')",
@@ -130,6 +150,29 @@ class DistException(models.Model):
         for exception in self:
             end = exception.resolved_on or now
             exception.age_days = (end - exception.detected_on).days if exception.detected_on else 0
+
+    @api.depends("dist_replenishment_ids")
+    def _compute_dist_incoming(self):
+        for exception in self:
+            lines = exception.sudo().dist_replenishment_ids
+            exception.dist_incoming = "\n".join(
+                self.env._(
+                    "%(rfq)s (%(state)s, %(vendor)s): %(quantity)s %(uom)s %(product)s, "
+                    "expected %(date)s",
+                    rfq=line.order_id.name,
+                    state=dict(line.order_id._fields["state"]._description_selection(self.env))[
+                        line.order_id.state
+                    ],
+                    vendor=line.order_id.partner_id.display_name,
+                    quantity=line.product_qty,
+                    uom=line.product_uom_id.name,
+                    product=line.product_id.display_name,
+                    date=fields.Date.to_string(
+                        fields.Date.context_today(exception, line.date_planned)
+                    ),
+                )
+                for line in lines
+            )
 
     def write(self, vals):
         if (
@@ -220,6 +263,26 @@ class DistException(models.Model):
         self.ensure_one()
         return self.env[self.res_model].browse(self.res_id).get_formview_action()
 
+    def action_dist_replenish(self):
+        """Order the missing quantity of these shortages or orders at risk from
+        the products' vendors (a new or an open request for quotation)."""
+        self.check_access("write")
+        Replenishment = self.env["dist.replenishment"]
+        Replenishment._dist_check_access()
+        lines = Replenishment.sudo()._dist_replenish(self)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": self.env._("Replenishment requested"),
+                "message": ", ".join(
+                    f"{line.order_id.name}: {line.product_id.display_name}" for line in lines
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
     # ------------------------------------------------------------------
     # API for the other models
     # ------------------------------------------------------------------
@@ -242,6 +305,31 @@ class DistException(models.Model):
         for description, exceptions in refresh.items():
             exceptions.sudo().write({"description": description})
         return self._dist_open(exception_type, new)
+
+    @api.model
+    def _dist_refresh_facts(self, exception_type, facts):
+        """Give the open exceptions of this type the current facts of their
+        document (``facts``: {(res_model, res_id): description}), in one
+        statement for those whose facts changed."""
+        if not facts:
+            return
+        self.flush_model(["description"])
+        self.env.execute_query(
+            SQL(
+                """UPDATE dist_exception e SET description = v.description
+                     FROM unnest(%s::varchar[], %s::int[], %s::text[])
+                          AS v(res_model, res_id, description)
+                    WHERE e.exception_type = %s AND e.state IN %s
+                      AND e.res_model = v.res_model AND e.res_id = v.res_id
+                      AND e.description IS DISTINCT FROM v.description""",
+                [model for model, __ in facts],
+                [res_id for __, res_id in facts],
+                list(facts.values()),
+                exception_type,
+                OPEN_STATES,
+            )
+        )
+        self.invalidate_model(["description"])
 
     @api.model
     def _dist_resolve(self, exception_type, documents):

@@ -44,10 +44,12 @@ class DistExceptionScanner(models.AbstractModel):
         # What detectors share during one scan (the time, the supply plan).
         scan = {"now": fields.Datetime.now()}
         for exception_type, detect in detectors.items():
+            self._dist_without_jit()
             if not self._dist_sync(exception_type, detect(scan), progress):
                 return False
             if not progress(1):
                 return False
+        self._dist_after_scan(scan)
         return True
 
     @api.model
@@ -59,7 +61,21 @@ class DistExceptionScanner(models.AbstractModel):
             "late_delivery": self._dist_detect_late_delivery,
             "unbilled_delivery": self._dist_detect_unbilled_delivery,
             "billing_failure": self._dist_detect_billing_failure,
+            "at_risk": self._dist_detect_at_risk,
         }
+
+    @api.model
+    def _dist_after_scan(self, scan):
+        """What acts on a complete scan: automatic replenishment."""
+        self.env["dist.replenishment"]._dist_replenish_automatically(scan)
+
+    @api.model
+    def _dist_without_jit(self):
+        """No JIT compilation for the rest of this transaction: the planner
+        sizes the aggregates over every open order above PostgreSQL's JIT
+        threshold, and compiling them costs more than running them (0.8 s of
+        compilation for a 0.1 s query over 50,000 orders)."""
+        self.env.cr.execute(SQL("SET LOCAL jit = off"))
 
     @api.model
     def _dist_progress(self, commit):
@@ -233,7 +249,7 @@ class DistExceptionScanner(models.AbstractModel):
         their deadline, and make-to-order receipts chained to them."""
         late = dict(self._dist_supply_plan(scan)["late_receipt"])
         now = scan["now"]
-        for row in self._dist_chained_receipts():
+        for row in self._dist_scan_chained_receipts(scan):
             if row["date"] > row["deadline"] or row["date"] < now:
                 self._dist_add_late_receipt(late, row, row, scan)
         return late
@@ -251,12 +267,19 @@ class DistExceptionScanner(models.AbstractModel):
 
         - shortage: no receipt completes it, or it arrives after the deadline;
         - late receipt: that receipt is scheduled after the deadline or is
-          overdue.
+          overdue;
+        - cover: {move id: (move row, receipt row completing it or None when
+          free stock does, quantity nothing covers, quantity not covered by
+          the deadline)}, what the risk scoring and replenishment read.
+
+        ``scan["product_ids"]``, when given, limits the plan to these products
+        (the allocation is per product and warehouse: the result for them is
+        the same).
         """
         if "supply" in scan:
             return scan["supply"]
         now = scan["now"]
-        demand = self._dist_waiting_sales_moves()
+        demand = self._dist_waiting_sales_moves(scan.get("product_ids"))
         products = list({row["product_id"] for row in demand})
         free = defaultdict(float)
         supply = defaultdict(list)
@@ -274,21 +297,31 @@ class DistExceptionScanner(models.AbstractModel):
                 free[product, warehouse] = quantity
             for row in self._dist_pending_receipts(SQL("m.product_id = ANY(%s)", products)):
                 supply[row["product_id"], row["warehouse_id"]].append(row)
-        shortages, late = {}, {}
+        shortages, late, cover = {}, {}, {}
         by_stock = defaultdict(list)
         for row in demand:
             by_stock[row["product_id"], row["warehouse_id"]].append(row)
         for key, moves in by_stock.items():
             moves.sort(key=lambda r: (r["deadline"], r["id"]))
             receipts = sorted(supply[key], key=lambda r: (r["date"], r["id"]))
-            in_stock = available = max(free[key], 0.0)
-            index, need, last = 0, 0.0, None
+            in_stock = available = in_time = max(free[key], 0.0)
+            index, need, last, arrived = 0, 0.0, None, 0
             for move in moves:
                 need += move["missing"]
                 while available < need and index < len(receipts):
                     last = receipts[index]
                     available += last["product_qty"]
                     index += 1
+                while arrived < len(receipts) and receipts[arrived]["date"] <= move["deadline"]:
+                    in_time += receipts[arrived]["product_qty"]
+                    arrived += 1
+                short = min(max(need - available, 0.0), move["missing"])
+                cover[move["id"]] = (
+                    move,
+                    last if need - short > in_stock else None,
+                    short,
+                    min(max(need - in_time, 0.0), move["missing"]),
+                )
                 if available < need:
                     self._dist_add_order(shortages, move, self.env._("No supply in sight."))
                     continue
@@ -307,12 +340,13 @@ class DistExceptionScanner(models.AbstractModel):
                     )
                 if receipt["date"] > move["deadline"] or receipt["date"] < now:
                     self._dist_add_late_receipt(late, move, receipt, scan)
-        scan["supply"] = {"shortage": shortages, "late_receipt": late}
+        scan["supply"] = {"shortage": shortages, "late_receipt": late, "cover": cover}
         return scan["supply"]
 
     @api.model
-    def _dist_waiting_sales_moves(self):
-        """Moves of confirmed sales orders waiting for stock, with what is missing."""
+    def _dist_waiting_sales_moves(self, product_ids=None):
+        """Moves of confirmed sales orders waiting for stock, with what is
+        missing (of ``product_ids`` only, when given)."""
         return self.env.execute_query_dict(
             SQL(
                 """SELECT m.id, m.product_id, l.warehouse_id, so.id AS order_id,
@@ -330,7 +364,10 @@ class DistExceptionScanner(models.AbstractModel):
                 LEFT JOIN stock_picking p ON p.id = m.picking_id
                     WHERE m.state IN ('confirmed', 'partially_available')
                       AND so.state = 'sale' AND l.usage = 'internal'
-                      AND m.product_uom_qty > 0"""
+                      AND m.product_uom_qty > 0 AND %s""",
+                SQL("m.product_id = ANY(%s)", list(product_ids))
+                if product_ids is not None
+                else SQL("TRUE"),
             )
         )
 
@@ -341,7 +378,8 @@ class DistExceptionScanner(models.AbstractModel):
             SQL(
                 """SELECT m.id, m.product_id, dest.warehouse_id, m.date, m.product_qty,
                           m.picking_id, p.name AS picking_name, pol.order_id AS purchase_id,
-                          po.user_id AS buyer_id
+                          po.user_id AS buyer_id, po.name AS purchase_name,
+                          COALESCE(po.partner_id, p.partner_id) AS vendor_id
                      FROM stock_move m
                      JOIN stock_location dest ON dest.id = m.location_dest_id
                      JOIN stock_location src ON src.id = m.location_id
@@ -356,16 +394,37 @@ class DistExceptionScanner(models.AbstractModel):
         )
 
     @api.model
+    def _dist_scan_chained_receipts(self, scan):
+        """The chained receipts, read once per scan."""
+        if "chained" not in scan:
+            scan["chained"] = self._dist_chained_receipts()
+        return scan["chained"]
+
+    @api.model
     def _dist_chained_receipts(self):
         """Pending supplier receipts chained (make-to-order) to open sales moves."""
+        # The receipts chained to another move (or dropshipped) first: most
+        # companies have none, and the planner sizes the walk by their number.
+        seeds = [
+            receipt_id
+            for (receipt_id,) in self.env.execute_query(
+                SQL(
+                    """SELECT m.id
+                         FROM stock_move m
+                         JOIN stock_location src ON src.id = m.location_id
+                        WHERE m.state NOT IN ('draft', 'done', 'cancel')
+                          AND src.usage = 'supplier'
+                          AND (m.sale_line_id IS NOT NULL OR EXISTS (
+                               SELECT 1 FROM stock_move_move_rel r WHERE r.move_orig_id = m.id))"""
+                )
+            )
+        ]
+        if not seeds:
+            return []
         return self.env.execute_query_dict(
             SQL(
                 """WITH RECURSIVE chain(receipt_id, move_id, depth) AS (
-                        SELECT m.id, m.id, 0
-                          FROM stock_move m
-                          JOIN stock_location src ON src.id = m.location_id
-                         WHERE m.state NOT IN ('draft', 'done', 'cancel')
-                           AND src.usage = 'supplier'
+                        SELECT m.id, m.id, 0 FROM stock_move m WHERE m.id = ANY(%s)
                      UNION ALL
                         SELECT chain.receipt_id, rel.move_dest_id, chain.depth + 1
                           FROM chain
@@ -378,7 +437,9 @@ class DistExceptionScanner(models.AbstractModel):
                           so.company_id, partner.commercial_partner_id AS partner_id,
                           COALESCE(so.commitment_date, p.scheduled_date, dest.date) AS deadline,
                           receipt.date, receipt.picking_id, rp.name AS picking_name,
-                          pol.order_id AS purchase_id, po.user_id AS buyer_id
+                          pol.order_id AS purchase_id, po.user_id AS buyer_id,
+                          po.name AS purchase_name, receipt.product_id, receipt.product_qty,
+                          COALESCE(po.partner_id, rp.partner_id) AS vendor_id
                      FROM chain
                      JOIN stock_move dest ON dest.id = chain.move_id
                      JOIN stock_move receipt ON receipt.id = chain.receipt_id
@@ -391,9 +452,34 @@ class DistExceptionScanner(models.AbstractModel):
                 LEFT JOIN purchase_order_line pol ON pol.id = receipt.purchase_line_id
                 LEFT JOIN purchase_order po ON po.id = pol.order_id
                     WHERE dest.state NOT IN ('done', 'cancel')
-                 ORDER BY so.id, receipt.id"""
+                 ORDER BY so.id, receipt.id""",
+                seeds,
             )
         )
+
+    # ------------------------------------------------------------------
+    # Orders at risk of missing their promise
+    # ------------------------------------------------------------------
+    @api.model
+    def _dist_detect_at_risk(self, scan):
+        """Orders whose risk of missing the promise is high, explained.
+
+        The scoring (``dist.order.risk``) reads this scan's supply plan and
+        stores every open order's score; the open exceptions follow the
+        orders scored high until their promise, their facts the current
+        reasons. Once the promise is past, the order is late, no longer at
+        risk: late deliveries, shortages and late receipts take over.
+        """
+        found = {}
+        for row in self.env["dist.order.risk"]._dist_score(scan):
+            if row["level"] == "high" and not row["missed"]:
+                found["sale.order", row["order_id"]] = self._dist_row_vals(
+                    "sale.order", row["order_id"], row["order_name"], row, row["reasons"]
+                )
+        self.env["dist.exception"]._dist_refresh_facts(
+            "at_risk", {key: vals["description"] for key, vals in found.items()}
+        )
+        return found
 
     @api.model
     def _dist_add_order(self, found, row, fact):

@@ -80,6 +80,103 @@ class ResCompany(models.Model):
         help="Send every exception owner a daily e-mail listing their open exceptions.",
     )
 
+    # Orders at risk, replenishment, customer notifications
+    dist_risk_low = fields.Integer(
+        "Low Risk From",
+        default=10,
+        help="Risk score (0-100: the chance, in %, that the order misses its promise) "
+        "from which an order is at low risk.",
+    )
+    dist_risk_medium = fields.Integer(
+        "Medium Risk From", default=25, help="Risk score from which an order is at medium risk."
+    )
+    dist_risk_high = fields.Integer(
+        "High Risk From",
+        default=50,
+        help="Risk score from which an order is at high risk: an 'Order at Risk' "
+        "exception goes to its salesperson.",
+    )
+    dist_replenish_auto = fields.Boolean(
+        "Replenish Shortages Automatically",
+        help="After each scan, order the missing quantity of shortages and orders at "
+        "high risk from the product's vendor (a new or an open request for quotation), "
+        "for products with a vendor and shortages above the quantity or value below.",
+    )
+    dist_replenish_min_qty = fields.Float(
+        "Automatic From Quantity",
+        digits="Product Unit",
+        help="Replenish automatically when the missing quantity of a product reaches "
+        "this quantity (0: any quantity).",
+    )
+    dist_replenish_min_value = fields.Monetary(
+        "Automatic From Value",
+        currency_field="currency_id",
+        help="... or when the missing quantity is worth this much at cost (0: any value).",
+    )
+    dist_replenish_user_id = fields.Many2one(
+        "res.users",
+        string="Replenishment Buyer",
+        domain=[("share", "=", False)],
+        help="Gets the activity to confirm a request for quotation made from a shortage "
+        "when its vendor has no buyer.",
+    )
+    dist_order_notify = fields.Boolean(
+        "Order Updates to Customers",
+        help="E-mail customers when their order will miss its promise, is partially "
+        "shipped and is shipped (customers may choose otherwise).",
+    )
+    dist_notify_delay_margin = fields.Integer(
+        "Announce a New Estimate After (days)",
+        default=2,
+        help="A delay already announced is announced again only when the estimated "
+        "ship date moves by more than this many days.",
+    )
+
+    @api.constrains(
+        "dist_risk_low",
+        "dist_risk_medium",
+        "dist_risk_high",
+        "dist_replenish_min_qty",
+        "dist_replenish_min_value",
+        "dist_notify_delay_margin",
+    )
+    def _check_dist_risk_settings(self):
+        for company in self:
+            if (
+                not 0
+                < company.dist_risk_low
+                < company.dist_risk_medium
+                < company.dist_risk_high
+                <= 100
+            ):
+                raise ValidationError(
+                    _(
+                        "%(company)s: risk levels must start at increasing scores between "
+                        "1 and 100 (low < medium < high); they are %(low)s, %(medium)s "
+                        "and %(high)s.",
+                        company=company.name,
+                        low=company.dist_risk_low,
+                        medium=company.dist_risk_medium,
+                        high=company.dist_risk_high,
+                    )
+                )
+            if company.dist_replenish_min_qty < 0 or company.dist_replenish_min_value < 0:
+                raise ValidationError(
+                    _(
+                        "%(company)s: the quantity and value from which shortages are "
+                        "replenished automatically cannot be negative; set 0 for any.",
+                        company=company.name,
+                    )
+                )
+            if company.dist_notify_delay_margin < 0:
+                raise ValidationError(
+                    _(
+                        "%(company)s: the margin before a new estimate is announced "
+                        "cannot be negative; set 0 to announce every change of day.",
+                        company=company.name,
+                    )
+                )
+
     @api.constrains("dist_unbilled_delay", "dist_billing_retry_limit", "dist_late_delivery_grace")
     def _check_dist_billing_numbers(self):
         for company in self:

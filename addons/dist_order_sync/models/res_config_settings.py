@@ -41,3 +41,21 @@ class ResConfigSettings(models.TransientModel):
         "a moment later. The invoice is there at once, but validating takes "
         "longer: see the benchmark in tests/benchmarks.",
     )
+
+    dist_risk_low = fields.Integer(related="company_id.dist_risk_low", readonly=False)
+    dist_risk_medium = fields.Integer(related="company_id.dist_risk_medium", readonly=False)
+    dist_risk_high = fields.Integer(related="company_id.dist_risk_high", readonly=False)
+    dist_replenish_auto = fields.Boolean(related="company_id.dist_replenish_auto", readonly=False)
+    dist_replenish_min_qty = fields.Float(
+        related="company_id.dist_replenish_min_qty", readonly=False
+    )
+    dist_replenish_min_value = fields.Monetary(
+        related="company_id.dist_replenish_min_value", readonly=False
+    )
+    dist_replenish_user_id = fields.Many2one(
+        related="company_id.dist_replenish_user_id", readonly=False
+    )
+    dist_order_notify = fields.Boolean(related="company_id.dist_order_notify", readonly=False)
+    dist_notify_delay_margin = fields.Integer(
+        related="company_id.dist_notify_delay_margin", readonly=False
+    )

@@ -54,6 +54,14 @@ class ResPartner(models.Model):
         copy=False,
         help="Empty: the company setting applies.",
     )
+    dist_order_notify = fields.Selection(
+        [("notify", "Send Order Updates"), ("silent", "No Order Updates")],
+        string="Order Updates",
+        company_dependent=True,
+        copy=False,
+        help="E-mails when an order will miss its promise, is partially shipped and is "
+        "shipped. Empty: the company setting applies.",
+    )
 
     @api.depends_context("company")
     @api.depends("dist_billing_policy_own", "dist_billing_period_own")
@@ -105,7 +113,15 @@ class ResPartner(models.Model):
             "dist_billing_period_own",
             "dist_invoice_post",
             "dist_invoice_date",
+            "dist_order_notify",
         ]
+
+    def _dist_wants_order_updates(self):
+        """Whether this customer's commercial entity gets order updates from
+        the current company."""
+        self.ensure_one()
+        own = self.commercial_partner_id.dist_order_notify
+        return own == "notify" if own else self.env.company.dist_order_notify
 
     def _dist_billing_terms(self):
         """Billing terms of this customer's commercial entity in the current company."""

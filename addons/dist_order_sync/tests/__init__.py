@@ -5,6 +5,11 @@ from . import (
     test_concurrency,
     test_exceptions,
     test_multi_company,
+    test_order_notifications,
+    test_order_risk,
+    test_order_risk_queries,
+    test_order_risk_tour,
     test_order_stage,
+    test_replenishment,
     test_tour,
 )

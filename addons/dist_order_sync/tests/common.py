@@ -1,4 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import datetime, timedelta
+
+from freezegun import freeze_time
+
 from odoo.fields import Command
 from odoo.tests import Form, new_test_user
 
@@ -157,3 +161,129 @@ class DistOrderSyncCommon(AccountTestInvoicingCommon):
 
     def _invoices_of(self, order):
         return order.invoice_ids.sorted("id")
+
+
+class DistOrderRiskCommon(DistOrderSyncCommon):
+    """Orders at risk: a fixed day in a company of Brussels, vendors with a known
+    record, products without stock, a buyer, and the steps that make their
+    history (receipts planned and received days later)."""
+
+    NOW = datetime(2025, 12, 1, 9, 0)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.partner_id.tz = "Europe/Brussels"
+        cls.buyer = cls._dist_user("dist_buyer", "purchase.group_purchase_user")
+        cls.acme = cls.env["res.partner"].create(
+            {"name": "Acme", "is_company": True, "buyer_id": cls.buyer.id}
+        )
+        cls.slowco = cls.env["res.partner"].create(
+            {"name": "Slowco", "is_company": True, "buyer_id": cls.buyer.id}
+        )
+        cls.gearbox = cls._scarce_product("Gearbox G7", cls.acme, delay=10)
+        cls.pump = cls._scarce_product("Pump P2", cls.slowco, delay=5)
+        cls.spares = cls._create_product(name="Spare Parts", is_storable=True)
+
+    @classmethod
+    def _scarce_product(cls, name, vendor, delay):
+        """A product without stock, bought from ``vendor`` with ``delay`` days of lead time."""
+        return cls._create_product(
+            name=name,
+            is_storable=True,
+            invoice_policy="delivery",
+            standard_price=50.0,
+            seller_ids=[Command.create({"partner_id": vendor.id, "price": 50.0, "delay": delay})],
+        )
+
+    def _at(self, days=0, hours=0, minutes=0):
+        """``NOW`` moved by ``days``, ``hours`` and ``minutes``."""
+        return self.NOW + timedelta(days=days, hours=hours, minutes=minutes)
+
+    def _purchase(self, vendor, lines, planned, user=None):
+        """A purchase order confirmed by the buyer: ``lines`` [(product, qty)]
+        planned for ``planned``."""
+        order = (
+            self.env["purchase.order"]
+            .with_user(user or self.buyer)
+            .create(
+                {
+                    "partner_id": vendor.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": product.id,
+                                "product_qty": quantity,
+                                "price_unit": 50.0,
+                                "date_planned": planned,
+                            }
+                        )
+                        for product, quantity in lines
+                    ],
+                }
+            )
+        )
+        order.button_confirm()
+        return order.with_user(self.env.user)
+
+    def _receive(self, purchase, user=None):
+        """The warehouse user receives everything of ``purchase``."""
+        receipts = purchase.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
+        for receipt in receipts.with_user(user or self.stock_user):
+            for move in receipt.move_ids:
+                move.quantity = move.product_uom_qty
+                move.picked = True
+            receipt.button_validate()
+
+    def _history(self, vendor, late_days, buyer=None, stock_user=None):
+        """Past receipts of spare parts from ``vendor``: one per entry of
+        ``late_days``, each received that many days after its planned day."""
+        for index, late in enumerate(late_days):
+            planned = self._at(days=-60 + 7 * index)
+            with freeze_time(planned - timedelta(days=10)):
+                purchase = self._purchase(vendor, [(self.spares, 1.0)], planned, user=buyer)
+            with freeze_time(planned + timedelta(days=late)):
+                self._receive(purchase, user=stock_user)
+
+    def _scan(self, at=None):
+        with freeze_time(at or self.NOW):
+            self.assertTrue(self.env["dist.exception.scanner"]._dist_scan())
+
+    def _quotation(self, lines, promise_days=5, **line_values):
+        """A quotation of the salesman, promised ``promise_days`` after ``NOW``."""
+        return (
+            self.env["sale.order"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "partner_id": self.customer_manual.id,
+                    "commitment_date": self._at(days=promise_days),
+                    "order_line": [
+                        Command.create(
+                            {"product_id": product.id, "product_uom_qty": qty, **line_values}
+                        )
+                        for product, qty in lines
+                    ],
+                }
+            )
+        )
+
+    def _order_for(self, lines, promise_days, partner=None, user=None, **values):
+        """An order confirmed at ``NOW`` by the salesman, promised ``promise_days`` later."""
+        with freeze_time(self.NOW):
+            return self._create_order(
+                partner or self.customer_manual,
+                lines,
+                user=user,
+                commitment_date=self._at(days=promise_days),
+                **values,
+            )
+
+    def _open_exceptions(self, exception_type, order):
+        return self.env["dist.exception"].search(
+            [
+                ("exception_type", "=", exception_type),
+                ("sale_order_id", "=", order.id),
+                ("state", "in", ("open", "in_progress")),
+            ]
+        )
