@@ -233,7 +233,8 @@ def _open_backorders(ctx, w):
         ("picking_type_id.code", "=", "outgoing"),
         ("backorder_id", "!=", False),
         ("sale_id", "!=", False),
-        ("create_date", "<=", at),
+        # A backorder exists from the validation of the delivery it continues.
+        ("backorder_id.date_done", "<=", at),
         ("state", "!=", "cancel"),
         "|",
         ("state", "!=", "done"),

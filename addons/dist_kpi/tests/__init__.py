@@ -1,1 +1,2 @@
+from . import test_dashboard
 from . import test_fulfilment
