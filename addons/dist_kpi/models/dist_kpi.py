@@ -31,7 +31,7 @@ class DashboardContext:
     """The validated filters of one dashboard call: companies, dimensions,
     the period and its comparison as UTC windows."""
 
-    def __init__(self, env, companies, date_from, date_to, compare, tz, dims, role, tolerance):
+    def __init__(self, env, companies, date_from, date_to, compare, tz, dims, role, kpis):
         self.env = env
         self.companies = companies
         self.date_from = date_from
@@ -40,7 +40,10 @@ class DashboardContext:
         self.tz = tz
         self.warehouse_ids, self.team_ids, self.category_ids = dims
         self.role = role
-        self.tolerance = tolerance
+        # Every KPI definition, active or not, read once.
+        self.kpis = kpis
+        accuracy = kpis.filtered(lambda kpi: kpi.code == "inventory_accuracy")
+        self.tolerance = accuracy[:1].tolerance
         self.now = fields.Datetime.now()
         self.current = self.window(date_from, date_to)
         self.previous_dates = None
@@ -217,9 +220,9 @@ class DistKpi(models.Model):
             for key in ("warehouse_ids", "team_ids", "category_ids")
         )
         tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
-        accuracy = self.sudo().search([("code", "=", "inventory_accuracy")], limit=1)
+        kpis = self.sudo().with_context(active_test=False).search([])
         return DashboardContext(
-            self.env, companies, date_from, date_to, compare, tz, dims, role, accuracy.tolerance
+            self.env, companies, date_from, date_to, compare, tz, dims, role, kpis
         )
 
     @api.model
@@ -449,16 +452,16 @@ class DistKpi(models.Model):
     # Dashboard
     # ------------------------------------------------------------------
     @api.model
-    def _dist_tiles(self, ctx):
-        """The KPIs of the dashboard (of the role view), with their definition."""
-        domain = Domain("active", "=", True)
-        if ctx.role:
-            domain &= Domain(f"role_{ctx.role}", "=", True)
-        kpis = self.sudo().search(domain)
+    def _dist_tiles(self, ctx, with_inactive=False, with_live=True):
+        """[(KPI, definition)] of the dashboard (of the role view of ``ctx``)."""
         return [
             (kpi, KPI_BY_CODE[kpi.code])
-            for kpi in kpis
-            if kpi.code in KPI_BY_CODE and KPI_BY_CODE[kpi.code].available(self.env)
+            for kpi in ctx.kpis
+            if (kpi.active or with_inactive)
+            and (not ctx.role or kpi[f"role_{ctx.role}"])
+            and kpi.code in KPI_BY_CODE
+            and KPI_BY_CODE[kpi.code].available(self.env)
+            and (with_live or not KPI_BY_CODE[kpi.code].live)
         ]
 
     @api.model
@@ -543,7 +546,7 @@ class DistKpi(models.Model):
         for ``filters`` (as in ``get_dashboard``): the failing ones for a
         rate (late or short lines for OTIF), those measured otherwise."""
         ctx = self._dist_context(filters)
-        kpi = self.sudo().search([("code", "=", code)], limit=1)
+        kpi = ctx.kpis.filtered(lambda k: k.code == code)[:1]
         spec = KPI_BY_CODE.get(code)
         if not kpi or not spec or not spec.available(self.env):
             raise UserError(self.env._("There is no KPI “%s” on the dashboard.", code))

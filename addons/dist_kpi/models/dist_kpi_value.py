@@ -152,16 +152,10 @@ class DistKpiValue(models.Model):
             tz,
             ([], [], []),
             None,
-            Kpi.search([("code", "=", "inventory_accuracy")], limit=1).tolerance,
+            Kpi.with_context(active_test=False).search([]),
         )
-        kpis = Kpi.with_context(active_test=False).search([])
-        tiles = [
-            (kpi, KPI_BY_CODE[kpi.code])
-            for kpi in kpis
-            if kpi.code in KPI_BY_CODE
-            and KPI_BY_CODE[kpi.code].available(self.env)
-            and (with_live or not KPI_BY_CODE[kpi.code].live)
-        ]
+        # Snapshots of archived KPIs too: their history is whole when reactivated.
+        tiles = Kpi._dist_tiles(ctx, with_inactive=True, with_live=with_live)
         window = ctx.current
         if with_live:
             window = window._replace(end=max(window.end, ctx.now))
