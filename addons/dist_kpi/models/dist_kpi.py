@@ -11,7 +11,15 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 from odoo.tools.query import Query
 
-from ..catalog import COMPANY_FIELD, DIMENSIONS, KPI_BY_CODE, REQUEST, ROLES, Window
+from ..catalog import (
+    COMPANY_FIELD,
+    DIMENSIONS,
+    KPI_BY_CODE,
+    REQUEST,
+    ROLES,
+    SOURCE_DOMAIN,
+    Window,
+)
 
 UNITS = [("percent", "%"), ("hours", "Hours"), ("count", "Count"), ("amount", "Amount")]
 DIRECTIONS = [("higher", "Higher is better"), ("lower", "Lower is better")]
@@ -319,8 +327,10 @@ class DistKpi(models.Model):
         ``items`` are (kpi, window name, window, part) with part ``value`` (the
         KPI's aggregates over its population) or ``drill`` (the count of the
         records behind it). Each becomes ``FILTER`` clauses of the same pass
-        over the table. Without ``grouped``: SQL of one row; with it, the
-        rows of the grouping sets total / per warehouse / per team.
+        over the table; each distinct condition is computed once per record
+        (a column of the inner query), however many KPIs use it. Without
+        ``grouped``: SQL of one row; with it, the rows of the grouping sets
+        total / per warehouse / per team.
         """
         model = self.env[model_name].sudo().with_context(active_test=False)
         alias = model._table
@@ -330,27 +340,36 @@ class DistKpi(models.Model):
 
         factor = self._dist_currency_factor(ctx, col("company_id")) if not grouped else SQL("1")
         query = Query(self.env, alias, model._table_sql)
+        flags, selecting = {}, {}
 
-        def where(domain):
-            return self._dist_where(model, domain, query)
+        def flag(domain, selects=False):
+            """The column holding ``domain``'s truth; ``selects``: records
+            matching it are read."""
+            sql = self._dist_where(model, domain, query)
+            key = (sql.code, repr(sql.params))
+            if key not in flags:
+                flags[key] = (f"__c{len(flags)}", sql)
+            if selects:
+                selecting[key] = sql
+            return col(flags[key][0])
 
-        selects, conditions = [], []
+        selects = []
         for kpi, wname, window, part in items:
             prefix = f"{kpi.code}__{wname}"
             if part == "drill":
-                cond = where(kpi.drill_domain(ctx, window))
-                conditions.append(cond)
+                # Records behind a number are among those measured: on the
+                # model measured, the populations already select them.
+                cond = flag(kpi.drill_domain(ctx, window), selects=bool(kpi.drill_model))
                 selects.append((f"{prefix}__count", SQL("COUNT(*) FILTER (WHERE %s)", cond)))
                 continue
-            pop = where(kpi.population(ctx, window))
-            conditions.append(pop)
+            pop = flag(kpi.population(ctx, window), selects=True)
             if kpi.kind == "rate" and kpi.ratio:
                 num, den = kpi.ratio(col)
                 selects.append((f"{prefix}__num", SQL("SUM(%s) FILTER (WHERE %s)", num, pop)))
                 selects.append((f"{prefix}__den", SQL("SUM(%s) FILTER (WHERE %s)", den, pop)))
             elif kpi.kind == "rate":
                 numerator = kpi.numerator(ctx) if callable(kpi.numerator) else kpi.numerator
-                good = where(numerator)
+                good = flag(numerator)
                 selects.append(
                     (f"{prefix}__num", SQL("COUNT(*) FILTER (WHERE %s AND %s)", pop, good))
                 )
@@ -376,12 +395,23 @@ class DistKpi(models.Model):
                 if kpi.currency:
                     value = SQL("(%s) * %s", value, factor)
                 selects.append((f"{prefix}__num", SQL("SUM(%s) FILTER (WHERE %s)", value, pop)))
-        scope = where(self._dist_scope_domain(model_name, ctx))
-        condition = SQL("%s AND (%s)", scope, SQL(" OR ").join(conditions))
+        scope = self._dist_where(
+            model,
+            self._dist_scope_domain(model_name, ctx) & Domain(SOURCE_DOMAIN.get(model_name, [])),
+            query,
+        )
+        inner = SQL(
+            "(SELECT %s.*, %s FROM %s WHERE %s AND (%s)) AS %s",
+            SQL.identifier(alias),
+            SQL(", ").join(SQL("%s AS %s", sql, SQL.identifier(name)) for name, sql in flags.values()),
+            query.from_clause,
+            scope,
+            SQL(" OR ").join(selecting.values()),
+            SQL.identifier(alias),
+        )
         columns = [SQL("%s AS %s", expr, SQL.identifier(name)) for name, expr in selects]
-        source = query.from_clause
         if not grouped:
-            return SQL("SELECT %s FROM %s WHERE %s", SQL(", ").join(columns), source, condition)
+            return SQL("SELECT %s FROM %s", SQL(", ").join(columns), inner)
         dims = DIMENSIONS[model_name]
         keys, sets = [], [SQL("()")]
         for name, build in (("warehouse_id", dims.warehouse_sql), ("team_id", dims.team_sql)):
@@ -393,10 +423,9 @@ class DistKpi(models.Model):
                 ]
                 sets.append(SQL("(%s)", expr))
         return SQL(
-            "SELECT %s FROM %s WHERE %s GROUP BY GROUPING SETS (%s)",
+            "SELECT %s FROM %s GROUP BY GROUPING SETS (%s)",
             SQL(", ").join(keys + columns),
-            source,
-            condition,
+            inner,
             SQL(", ").join(sets),
         )
 
@@ -488,27 +517,9 @@ class DistKpi(models.Model):
         tiles = self._dist_tiles(ctx)
         if not tiles:
             return {"tiles": []}
-        windows = {"cur": ctx.current, "prev": ctx.previous}
-        plan = self._dist_plan([spec for __, spec in tiles], windows)
-        sources = [
-            (SQL.identifier(f"s{index}"), self._dist_measures(model, items, ctx))
-            for index, (model, items) in enumerate(plan.items())
-        ]
         trend_from = min(ctx.date_from, ctx.date_to - timedelta(days=TREND_MIN_DAYS - 1))
-        snapshots = self.env["dist.kpi.value"]._dist_trend_sql(
-            ctx, [kpi.id for kpi, __ in tiles], trend_from
-        )
         self.env.flush_all()
-        query = SQL(
-            "%s SELECT %s (SELECT COALESCE(json_agg(t), '[]'::json) FROM (%s) t) AS __trend %s",
-            SQL("WITH %s", SQL(", ").join(SQL("%s AS (%s)", name, sql) for name, sql in sources))
-            if sources
-            else SQL(),
-            SQL("").join(SQL("%s.*, ", name) for name, __ in sources),
-            snapshots,
-            SQL("FROM %s", SQL(", ").join(name for name, __ in sources)) if sources else SQL(),
-        )
-        [row] = self.env.execute_query_dict(query)
+        [row] = self.env.execute_query_dict(self._dist_dashboard_sql(ctx, tiles, trend_from))
         trend = self.env["dist.kpi.value"]._dist_trend_points(
             ctx, tiles, row.pop("__trend"), trend_from
         )
@@ -541,6 +552,30 @@ class DistKpi(models.Model):
         return {"tiles": result}
 
     @api.model
+    def _dist_dashboard_sql(self, ctx, tiles, trend_from):
+        """The one statement behind the dashboard: a CTE per model (its
+        aggregates, current and comparison periods) and the snapshots of the
+        trend as JSON."""
+        windows = {"cur": ctx.current, "prev": ctx.previous}
+        plan = self._dist_plan([spec for __, spec in tiles], windows)
+        sources = [
+            (SQL.identifier(f"s{index}"), self._dist_measures(model, items, ctx))
+            for index, (model, items) in enumerate(plan.items())
+        ]
+        snapshots = self.env["dist.kpi.value"]._dist_trend_sql(
+            ctx, [kpi.id for kpi, __ in tiles], trend_from
+        )
+        return SQL(
+            "%s SELECT %s (SELECT COALESCE(json_agg(t), '[]'::json) FROM (%s) t) AS __trend %s",
+            SQL("WITH %s", SQL(", ").join(SQL("%s AS (%s)", name, sql) for name, sql in sources))
+            if sources
+            else SQL(),
+            SQL("").join(SQL("%s.*, ", name) for name, __ in sources),
+            snapshots,
+            SQL("FROM %s", SQL(", ").join(name for name, __ in sources)) if sources else SQL(),
+        )
+
+    @api.model
     def action_drilldown(self, code, filters=None):
         """The window action listing exactly the records behind tile ``code``
         for ``filters`` (as in ``get_dashboard``): the failing ones for a
@@ -559,7 +594,7 @@ class DistKpi(models.Model):
             "type": "ir.actions.act_window",
             "name": kpi.name,
             "res_model": model,
-            "domain": _serializable(list(domain)),
+            "domain": _serializable(self.env, list(domain)),
             "views": [[view.id if view else False, "list"], [False, "form"]],
             "context": {"create": False, **spec.drill_context},
             "target": "current",
@@ -570,13 +605,18 @@ def _round(value):
     return None if value is None else round(value, 2)
 
 
-def _serializable(domain):
-    """The domain with datetimes as the strings the web client expects."""
+def _serializable(env, domain):
+    """The domain as the web client expects it: datetimes as strings,
+    subqueries as the ids they select."""
     result = []
     for leaf in domain:
         if isinstance(leaf, (list, tuple)) and len(leaf) == 3:
             field_name, operator, value = leaf
-            if isinstance(value, datetime):
+            if isinstance(value, Query):
+                value = list(value)
+            elif isinstance(value, SQL):
+                value = [row[0] for row in env.execute_query(value)]
+            elif isinstance(value, datetime):
                 value = fields.Datetime.to_string(value)
             elif isinstance(value, date):
                 value = fields.Date.to_string(value)

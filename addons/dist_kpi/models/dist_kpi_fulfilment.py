@@ -97,7 +97,13 @@ class DistKpiFulfilment(models.Model):
         "UNIQUE(sale_line_id)", "A sales order line has one fulfilment fact."
     )
     _first_ship_idx = models.Index("(first_ship_date, company_id)")
-    _order_done_idx = models.Index("(order_last_ship_date, company_id) WHERE order_complete")
+    # Predicates as the ORM writes them (IS TRUE), so that PostgreSQL matches them.
+    _order_done_idx = models.Index(
+        "(order_last_ship_date, company_id) WHERE order_complete IS TRUE"
+    )
+    _order_head_idx = models.Index(
+        "(order_last_ship_date, company_id) WHERE order_head IS TRUE AND order_complete IS TRUE"
+    )
     _billed_idx = models.Index("(billed_on, company_id) WHERE billed_on IS NOT NULL")
     _unbilled_idx = models.Index("(company_id, first_ship_date) WHERE unbilled_qty > 0")
 
@@ -143,6 +149,12 @@ class DistKpiFulfilment(models.Model):
         taken from its last invoice, as the posting moment was not recorded;
         otherwise a line that becomes billed now is billed now.
         """
+        self.env.execute_query(self._dist_stamp_sql(scope, history))
+        self.invalidate_model()
+        self.env["dist.kpi.order.report"].invalidate_model()
+
+    @api.model
+    def _dist_stamp_sql(self, scope, history=False):
         now = fields.Datetime.now()
         billed_now = SQL("inv.last_invoiced_on") if history else SQL("%s::timestamp", now)
         eps = QTY_EPSILON
@@ -157,9 +169,8 @@ class DistKpiFulfilment(models.Model):
             "order_invoiced", "order_refunded", "order_returned", "order_perfect",
         ]  # fmt: skip
         kept = [c for c in columns if c not in ("billed_on", "invoice_lag")]
-        self.env.execute_query(
-            SQL(
-                """
+        return SQL(
+            """
 WITH scope AS (%(scope)s),
 lines AS (
     SELECT sol.id AS sale_line_id, sol.order_id, so.company_id, so.warehouse_id, so.team_id,
@@ -341,20 +352,17 @@ ON CONFLICT (sale_line_id) DO UPDATE SET %(updates)s,
                                 - EXCLUDED.last_ship_date)) / %(hour)s, 0) END,
     write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
 """,
-                scope=scope,
-                eps=eps,
-                hour=HOUR,
-                billed_now=billed_now,
-                columns=SQL(", ").join(map(SQL.identifier, columns)),
-                updates=SQL(", ").join(
-                    SQL("%s = EXCLUDED.%s", SQL.identifier(c), SQL.identifier(c)) for c in kept
-                ),
-                uid=self.env.uid,
-                now=now,
-            )
+            scope=scope,
+            eps=eps,
+            hour=HOUR,
+            billed_now=billed_now,
+            columns=SQL(", ").join(map(SQL.identifier, columns)),
+            updates=SQL(", ").join(
+                SQL("%s = EXCLUDED.%s", SQL.identifier(c), SQL.identifier(c)) for c in kept
+            ),
+            uid=self.env.uid,
+            now=now,
         )
-        self.invalidate_model()
-        self.env["dist.kpi.order.report"].invalidate_model()
 
     @api.model
     def _dist_backfill(self):

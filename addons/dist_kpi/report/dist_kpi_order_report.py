@@ -54,7 +54,7 @@ class DistKpiOrderReport(models.Model):
                            f.order_returned AS returned, f.order_perfect AS perfect,
                            f.order_cycle_time AS cycle_time, 1 AS order_count
                       FROM dist_kpi_fulfilment f
-                     WHERE f.order_head AND f.order_complete
+                     WHERE f.order_head IS TRUE AND f.order_complete IS TRUE
                        AND f.order_last_ship_date IS NOT NULL
                 )""",
                 SQL.identifier(self._table),
