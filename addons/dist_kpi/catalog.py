@@ -45,6 +45,16 @@ class Window(NamedTuple):
         return self.end >= self.now
 
 
+def without_jit(env):
+    """Turn PostgreSQL's JIT compilation off for the rest of the transaction.
+
+    The KPI statements are large expressions run once: compiling them takes
+    seconds (3 s measured on 6,000 lines, against 0.7 s to run them), far
+    more than it saves.
+    """
+    env.cr.execute(SQL("SET LOCAL jit = off"))
+
+
 def within(field_name, window):
     return [(field_name, ">=", window.start), (field_name, "<", window.end)]
 
@@ -363,8 +373,20 @@ KPIS = [
         value=lambda ctx, w, col: col("cycle_time"),
         drill_context={"search_default_order_by_cycle": 1},
     ),
-    Kpi("order_cycle_time_p50", ORDER, "p50", _completed, value=lambda ctx, w, col: col("cycle_time")),
-    Kpi("order_cycle_time_p90", ORDER, "p90", _completed, value=lambda ctx, w, col: col("cycle_time")),
+    Kpi(
+        "order_cycle_time_p50",
+        ORDER,
+        "p50",
+        _completed,
+        value=lambda ctx, w, col: col("cycle_time"),
+    ),
+    Kpi(
+        "order_cycle_time_p90",
+        ORDER,
+        "p90",
+        _completed,
+        value=lambda ctx, w, col: col("cycle_time"),
+    ),
     Kpi(
         "backorder_age",
         "stock.picking",
@@ -571,7 +593,11 @@ def _exception_warehouse_sql(col):
 
 
 def _move_warehouse(ids):
-    return ["|", ("location_id.warehouse_id", "in", ids), ("location_dest_id.warehouse_id", "in", ids)]
+    return [
+        "|",
+        ("location_id.warehouse_id", "in", ids),
+        ("location_dest_id.warehouse_id", "in", ids),
+    ]
 
 
 def _move_warehouse_sql(col):

@@ -8,13 +8,13 @@ orders, lines, products, dates and quantities, drawn at random with a fixed
 seed.
 
 Per ``lines`` sales order lines (1 to 5 per order, 3 on average, so one
-order and one delivery per 3 lines): every order is delivered once, 10 % of its lines short on the first
-delivery; the backorder of an order with short lines is done later (80 %),
-cancelled (10 %) or still open (10 %); 3 % of the lines are partly returned;
-98 % of the orders older than two weeks are invoiced, half of the
-more recent ones; 5 % of the orders had an approval request,
-8 % an exception; one purchase line per 20 sales lines, one inventory count
-per 40.
+order and one delivery per 3 lines): every order is delivered once, 10 % of
+its lines short on the first delivery; the backorder of an order with short
+lines is done later (80 %), cancelled (10 %) or still open (10 %); 3 % of
+the lines are partly returned; 98 % of the orders older than two weeks are
+invoiced, half of the more recent ones; 5 % of the orders had an approval
+request, 8 % an exception; one purchase line per 20 sales lines, one
+inventory count per 40.
 """
 
 from odoo.tools import SQL
@@ -119,7 +119,9 @@ class KpiHistory:
                         "partner_invoice_id": SQL("s.partner_id"),
                         "partner_shipping_id": SQL("s.partner_id"),
                         "team_id": SQL("s.team_id"),
-                        "invoice_status": SQL("CASE WHEN s.invoiced THEN 'invoiced' ELSE 'to invoice' END"),
+                        "invoice_status": SQL(
+                            "CASE WHEN s.invoiced THEN 'invoiced' ELSE 'to invoice' END"
+                        ),
                         "create_date": SQL("s.date_order"),
                     },
                 ),
@@ -173,12 +175,17 @@ class KpiHistory:
             SQL(
                 "ANALYZE sale_order, sale_order_line, stock_picking, stock_move, account_move, "
                 "account_move_line, sale_order_line_invoice_rel, dist_approval_request, "
-                "dist_exception, purchase_order_line"
+                "dist_exception, purchase_order_line, product_product, product_template, "
+                "stock_location, uom_uom, res_partner"
             )
         )
         added = self.env.execute_query(SQL("SELECT COUNT(*) FROM kpi_l"))[0][0]
         self.lines += added
         return added
+
+    def order_ids(self):
+        """The orders of the last ``add``."""
+        return [row[0] for row in self.env.execute_query(SQL("SELECT order_id FROM kpi_o"))]
 
     def _deliveries(self, tag):
         t = self.t
@@ -263,7 +270,9 @@ class KpiHistory:
                     "product_id": SQL("s.product_id"),
                     "product_uom_qty": SQL("s.qty - s.first_qty"),
                     "product_qty": SQL("s.qty - s.first_qty"),
-                    "quantity": SQL("CASE WHEN s.back_state = 'done' THEN s.qty - s.first_qty ELSE 0 END"),
+                    "quantity": SQL(
+                        "CASE WHEN s.back_state = 'done' THEN s.qty - s.first_qty ELSE 0 END"
+                    ),
                     "state": SQL("s.back_state"),
                     "date": SQL("s.ship1 + s.back_delay"),
                     "partner_id": SQL("s.partner_id"),

@@ -19,6 +19,7 @@ from ..catalog import (
     ROLES,
     SOURCE_DOMAIN,
     Window,
+    without_jit,
 )
 
 UNITS = [("percent", "%"), ("hours", "Hours"), ("count", "Count"), ("amount", "Amount")]
@@ -258,7 +259,9 @@ class DistKpi(models.Model):
             return sorted({int(v) for v in value})
         except (TypeError, ValueError):
             raise UserError(
-                self.env._("%(key)s must be a list of record ids, not %(value)r.", key=key, value=value)
+                self.env._(
+                    "%(key)s must be a list of record ids, not %(value)r.", key=key, value=value
+                )
             )
 
     @api.model
@@ -403,7 +406,9 @@ class DistKpi(models.Model):
         inner = SQL(
             "(SELECT %s.*, %s FROM %s WHERE %s AND (%s)) AS %s",
             SQL.identifier(alias),
-            SQL(", ").join(SQL("%s AS %s", sql, SQL.identifier(name)) for name, sql in flags.values()),
+            SQL(", ").join(
+                SQL("%s AS %s", sql, SQL.identifier(name)) for name, sql in flags.values()
+            ),
             query.from_clause,
             scope,
             SQL(" OR ").join(selecting.values()),
@@ -519,6 +524,7 @@ class DistKpi(models.Model):
             return {"tiles": []}
         trend_from = min(ctx.date_from, ctx.date_to - timedelta(days=TREND_MIN_DAYS - 1))
         self.env.flush_all()
+        without_jit(self.env)
         [row] = self.env.execute_query_dict(self._dist_dashboard_sql(ctx, tiles, trend_from))
         trend = self.env["dist.kpi.value"]._dist_trend_points(
             ctx, tiles, row.pop("__trend"), trend_from
@@ -589,7 +595,11 @@ class DistKpi(models.Model):
         domain = self._dist_scope_domain(model, ctx, materialize=True) & Domain(
             spec.drill_domain(ctx, ctx.current)
         )
-        view = self.env.ref(DRILL_VIEWS[model], raise_if_not_found=False) if model in DRILL_VIEWS else None
+        view = (
+            self.env.ref(DRILL_VIEWS[model], raise_if_not_found=False)
+            if model in DRILL_VIEWS
+            else None
+        )
         return {
             "type": "ir.actions.act_window",
             "name": kpi.name,
@@ -609,9 +619,10 @@ def _serializable(env, domain):
     """The domain as the web client expects it: datetimes as strings,
     subqueries as the ids they select."""
     result = []
-    for leaf in domain:
-        if isinstance(leaf, (list, tuple)) and len(leaf) == 3:
-            field_name, operator, value = leaf
+    for item in domain:
+        leaf = item
+        if isinstance(item, (list, tuple)) and len(item) == 3:
+            field_name, operator, value = item
             if isinstance(value, Query):
                 value = list(value)
             elif isinstance(value, SQL):

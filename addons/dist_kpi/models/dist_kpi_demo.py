@@ -45,7 +45,11 @@ class DistKpi(models.Model):
         key_account = env["res.partner.category"].create({"name": "Key Account"})
         customers = env["res.partner"].create(
             [
-                {"name": "Azure Foods", "is_company": True, "category_id": [Command.set(key_account.ids)]},
+                {
+                    "name": "Azure Foods",
+                    "is_company": True,
+                    "category_id": [Command.set(key_account.ids)],
+                },
                 {"name": "Harbor Grocers", "is_company": True},
                 {"name": "Lakeside Restaurants", "is_company": True},
                 {"name": "Old Town Deli", "is_company": True},
@@ -149,7 +153,10 @@ class DistKpi(models.Model):
                     order.id,
                 )
             )
-            for picking, at in ((item["picking"], item["shipped"]), (item["backorder"], item["rest_shipped"])):
+            for picking, at in (
+                (item["picking"], item["shipped"]),
+                (item["backorder"], item["rest_shipped"]),
+            ):
                 if not picking:
                     continue
                 self.env.execute_query(
@@ -191,7 +198,13 @@ class DistKpi(models.Model):
         """Orders with a discount the demo matrix holds: approved, rejected,
         pending."""
         admin = self.env.ref("base.user_admin")
-        plan = [(12, "approve", 5), (9, "approve", 20), (6, "reject", 30), (3, None, 0), (1, None, 0)]
+        plan = [
+            (12, "approve", 5),
+            (9, "approve", 20),
+            (6, "reject", 30),
+            (3, None, 0),
+            (1, None, 0),
+        ]
         for days_ago, decision, hours in plan:
             order = env["sale.order"].create(
                 {

@@ -4,7 +4,7 @@ import logging
 from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 
-from ..catalog import HOUR, QTY_EPSILON
+from ..catalog import HOUR, QTY_EPSILON, without_jit
 
 _logger = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ class DistKpiFulfilment(models.Model):
         "sale.order.line", "Order Line", required=True, readonly=True, ondelete="cascade"
     )
     order_id = fields.Many2one(
-        "sale.order", "Order", required=True, readonly=True, index=True, ondelete="cascade"
+        "sale.order", required=True, readonly=True, index=True, ondelete="cascade"
     )
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
@@ -68,15 +68,15 @@ class DistKpiFulfilment(models.Model):
     qty_returned = fields.Float("Returned", digits="Product Unit", readonly=True)
     qty_invoiced = fields.Float("Invoiced", digits="Product Unit", readonly=True)
     unbilled_qty = fields.Float("Unbilled", digits="Product Unit", readonly=True)
-    unbilled_value = fields.Monetary("Unbilled Value", readonly=True)
+    unbilled_value = fields.Monetary(readonly=True)
     is_complete = fields.Boolean("Complete", readonly=True)
     first_in_full = fields.Boolean("Filled at First Shipment", readonly=True)
-    on_time = fields.Boolean("On Time", readonly=True)
-    in_full = fields.Boolean("In Full", readonly=True)
+    on_time = fields.Boolean(readonly=True)
+    in_full = fields.Boolean(readonly=True)
     failure = fields.Selection(FAILURES, "Why", readonly=True)
     cycle_time = fields.Float("Cycle Time (h)", readonly=True, aggregator="avg")
     billed_on = fields.Datetime(
-        "Billed On", readonly=True, help="When posted invoices first covered the shipped quantity."
+        readonly=True, help="When posted invoices first covered the shipped quantity."
     )
     invoice_lag = fields.Float("Invoice Lag (h)", readonly=True, aggregator="avg")
 
@@ -86,7 +86,7 @@ class DistKpiFulfilment(models.Model):
     order_on_time = fields.Boolean(readonly=True)
     order_in_full = fields.Boolean(readonly=True)
     order_otif = fields.Boolean("Order OTIF", readonly=True)
-    order_failure = fields.Selection(FAILURES, "Order Failure", readonly=True)
+    order_failure = fields.Selection(FAILURES, readonly=True)
     order_cycle_time = fields.Float("Order Cycle Time (h)", readonly=True, aggregator="avg")
     order_invoiced = fields.Boolean(readonly=True)
     order_refunded = fields.Boolean(readonly=True)
@@ -129,32 +129,39 @@ class DistKpiFulfilment(models.Model):
 
     def _dist_stamp_pending(self):
         pending = self.env.cr.precommit.data.pop(PENDING_KEY, None)
-        if not pending:
-            return
-        scope = SQL(
-            """SELECT order_id FROM sale_order_line WHERE id = ANY(%s)
-               UNION SELECT unnest(%s::int[])""",
-            sorted(pending["lines"]),
-            sorted(pending["orders"]),
-        )
-        self._dist_stamp(scope)
+        if pending:
+            self._dist_stamp(order_ids=pending["orders"], line_ids=pending["lines"])
 
     @api.model
-    def _dist_stamp(self, scope, history=False):
-        """Write the facts of the orders selected by ``scope`` (SQL yielding
-        ``order_id``): one INSERT … ON CONFLICT for their lines, facts of
-        lines that no longer qualify (cancelled order, removed line) deleted.
+    def _dist_stamp(self, order_ids=(), line_ids=(), history=False):
+        """Write the facts of orders ``order_ids`` and of the orders of sales
+        lines ``line_ids``: one INSERT … ON CONFLICT for their lines, facts
+        of lines that no longer qualify (cancelled order, removed line)
+        deleted.
 
         With ``history`` (install, rebuild) the billing moment of a line is
         taken from its last invoice, as the posting moment was not recorded;
         otherwise a line that becomes billed now is billed now.
         """
-        self.env.execute_query(self._dist_stamp_sql(scope, history))
+        without_jit(self.env)
+        self.env.execute_query(self._dist_stamp_sql(order_ids, line_ids, history))
         self.invalidate_model()
         self.env["dist.kpi.order.report"].invalidate_model()
 
     @api.model
-    def _dist_stamp_sql(self, scope, history=False):
+    def _dist_stamp_sql(self, order_ids=(), line_ids=(), history=False):
+        def in_scope(column):
+            # Conditions on arrays, not a set of orders computed beforehand:
+            # PostgreSQL then estimates the lines concerned from its
+            # statistics and plans the joins below for that many.
+            return SQL(
+                "(%s = ANY(%s) OR %s IN (SELECT order_id FROM sale_order_line WHERE id = ANY(%s)))",
+                column,
+                sorted(order_ids),
+                column,
+                sorted(line_ids),
+            )
+
         now = fields.Datetime.now()
         billed_now = SQL("inv.last_invoiced_on") if history else SQL("%s::timestamp", now)
         eps = QTY_EPSILON
@@ -171,8 +178,7 @@ class DistKpiFulfilment(models.Model):
         kept = [c for c in columns if c not in ("billed_on", "invoice_lag")]
         return SQL(
             """
-WITH scope AS (%(scope)s),
-lines AS (
+WITH lines AS (
     SELECT sol.id AS sale_line_id, sol.order_id, so.company_id, so.warehouse_id, so.team_id,
            partner.commercial_partner_id AS partner_id, so.user_id, sol.product_id,
            tmpl.categ_id AS product_category_id, so.date_order AS date_confirmed,
@@ -185,7 +191,7 @@ lines AS (
       JOIN product_product pp ON pp.id = sol.product_id
       JOIN product_template tmpl ON tmpl.id = pp.product_tmpl_id
       JOIN uom_uom luom ON luom.id = sol.product_uom_id
-     WHERE sol.order_id IN (SELECT order_id FROM scope)
+     WHERE %(lines_in_scope)s
        AND so.state = 'sale' AND sol.display_type IS NULL AND tmpl.type = 'consu'
        AND sol.product_uom_qty > 0
        AND EXISTS (SELECT 1 FROM stock_move m
@@ -338,7 +344,7 @@ final AS (
 ),
 gone AS (
     DELETE FROM dist_kpi_fulfilment f
-     WHERE f.order_id IN (SELECT order_id FROM scope)
+     WHERE %(facts_in_scope)s
        AND NOT EXISTS (SELECT 1 FROM final WHERE final.sale_line_id = f.sale_line_id)
 )
 INSERT INTO dist_kpi_fulfilment (%(columns)s, create_uid, create_date, write_uid, write_date)
@@ -352,7 +358,8 @@ ON CONFLICT (sale_line_id) DO UPDATE SET %(updates)s,
                                 - EXCLUDED.last_ship_date)) / %(hour)s, 0) END,
     write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
 """,
-            scope=scope,
+            lines_in_scope=in_scope(SQL("sol.order_id")),
+            facts_in_scope=in_scope(SQL("f.order_id")),
             eps=eps,
             hour=HOUR,
             billed_now=billed_now,
@@ -365,10 +372,15 @@ ON CONFLICT (sale_line_id) DO UPDATE SET %(updates)s,
         )
 
     @api.model
-    def _dist_backfill(self):
-        """Stamp the whole history: every confirmed order with a shipment,
-        in batches. Used at install and by the Rebuild action."""
+    def _dist_backfill(self, order_ids=None):
+        """Stamp the history (``order_ids``, default every confirmed order
+        with a shipment) in batches. Used at install and by the Rebuild
+        action."""
         self.env.flush_all()
+        if order_ids is not None:
+            for batch in split_every(BACKFILL_BATCH, order_ids, list):
+                self._dist_stamp(order_ids=batch, history=True)
+            return len(order_ids)
         rows = self.env.execute_query(
             SQL(
                 """SELECT DISTINCT sol.order_id
@@ -381,6 +393,6 @@ ON CONFLICT (sale_line_id) DO UPDATE SET %(updates)s,
         )
         order_ids = [row[0] for row in rows]
         for batch in split_every(BACKFILL_BATCH, order_ids, list):
-            self._dist_stamp(SQL("SELECT unnest(%s::int[]) AS order_id", batch), history=True)
+            self._dist_stamp(order_ids=batch, history=True)
         _logger.info("dist_kpi: fulfilment facts stamped for %s orders", len(order_ids))
         return len(order_ids)

@@ -9,7 +9,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..catalog import KPI_BY_CODE
+from ..catalog import without_jit
 from .dist_kpi import DashboardContext
 
 _logger = logging.getLogger(__name__)
@@ -59,9 +59,7 @@ class DistKpiValue(models.Model):
         if ctx.category_ids or (ctx.warehouse_ids and ctx.team_ids):
             dimension = SQL("FALSE")
         elif ctx.warehouse_ids:
-            dimension = SQL(
-                "v.warehouse_id = ANY(%s) AND v.team_id IS NULL", ctx.warehouse_ids
-            )
+            dimension = SQL("v.warehouse_id = ANY(%s) AND v.team_id IS NULL", ctx.warehouse_ids)
         elif ctx.team_ids:
             dimension = SQL("v.team_id = ANY(%s) AND v.warehouse_id IS NULL", ctx.team_ids)
         else:
@@ -161,6 +159,7 @@ class DistKpiValue(models.Model):
             window = window._replace(end=max(window.end, ctx.now))
         plan = Kpi._dist_plan([spec for __, spec in tiles], {"day": window})
         self.env.flush_all()
+        without_jit(self.env)
         # {(warehouse, team): {code: [value, count, weight]}}
         measured = defaultdict(dict)
         for model, items in plan.items():
@@ -169,7 +168,7 @@ class DistKpiValue(models.Model):
                 key = self._dist_snapshot_key(row)
                 if key is None:
                     continue
-                for kpi, spec in tiles:
+                for __, spec in tiles:
                     if f"{spec.code}__day__num" in row or f"{spec.code}__day__den" in row:
                         value, __, weight = Kpi._dist_result(spec, row, f"{spec.code}__day")
                         entry = measured[key].setdefault(spec.code, [None, 0, None])
@@ -186,7 +185,8 @@ class DistKpiValue(models.Model):
         ]
         self.env.execute_query(
             SQL(
-                "DELETE FROM dist_kpi_value WHERE company_id = %s AND date = %s AND kpi_id = ANY(%s)",
+                """DELETE FROM dist_kpi_value
+                    WHERE company_id = %s AND date = %s AND kpi_id = ANY(%s)""",
                 company.id,
                 day,
                 list(ids.values()),
@@ -286,7 +286,9 @@ class DistKpiValue(models.Model):
         for company, day, with_live, backfilled in todo:
             self._dist_snapshot(company, day, with_live)
             if backfilled:
-                params.set_param(BACKFILL_NEXT, fields.Date.to_string(backfilled + timedelta(days=1)))
+                params.set_param(
+                    BACKFILL_NEXT, fields.Date.to_string(backfilled + timedelta(days=1))
+                )
             if not progress(1):
                 return False
         if params.get_param(BACKFILL_NEXT):

@@ -20,7 +20,7 @@ class DistKpiOrderReport(models.Model):
     _order = "last_ship_date desc, id desc"
     _rec_name = "order_id"
 
-    order_id = fields.Many2one("sale.order", "Order", readonly=True)
+    order_id = fields.Many2one("sale.order", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     warehouse_id = fields.Many2one("stock.warehouse", readonly=True)
     team_id = fields.Many2one("crm.team", "Sales Team", readonly=True)
@@ -29,13 +29,13 @@ class DistKpiOrderReport(models.Model):
     date_confirmed = fields.Datetime("Confirmed On", readonly=True)
     promised_date = fields.Datetime("Promised On", readonly=True)
     last_ship_date = fields.Datetime("Shipped On", readonly=True)
-    on_time = fields.Boolean("On Time", readonly=True)
-    in_full = fields.Boolean("In Full", readonly=True)
+    on_time = fields.Boolean(readonly=True)
+    in_full = fields.Boolean(readonly=True)
     otif = fields.Boolean("OTIF", readonly=True)
     failure = fields.Selection(FAILURES, "Why", readonly=True)
     invoiced = fields.Boolean("Fully Invoiced", readonly=True)
     refunded = fields.Boolean("Credit Note", readonly=True)
-    returned = fields.Boolean("Returned", readonly=True)
+    returned = fields.Boolean(readonly=True)
     perfect = fields.Boolean("Perfect Order", readonly=True)
     cycle_time = fields.Float("Cycle Time (h)", readonly=True, aggregator="avg")
     order_count = fields.Integer("Orders", readonly=True)

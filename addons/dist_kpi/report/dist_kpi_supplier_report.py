@@ -31,7 +31,7 @@ class DistKpiSupplierReport(models.Model):
     qty_ordered = fields.Float("Ordered", digits="Product Unit", readonly=True)
     qty_received = fields.Float("Received", digits="Product Unit", readonly=True)
     qty_on_time = fields.Float("Received on Time", digits="Product Unit", readonly=True)
-    on_time = fields.Boolean("On Time", readonly=True)
+    on_time = fields.Boolean(readonly=True)
 
     def init(self):
         drop_view_if_exists(self.env.cr, self._table)

@@ -45,7 +45,8 @@ class DistKpiCase(AccountTestInvoicingCommon):
         cls.salesman = cls._user("kpi_salesman", "sales_team.group_sale_salesman")
         cls.stock_user = cls._user("kpi_stock", "stock.group_stock_user")
         cls.invoicing_user = cls._user(
-            "kpi_invoicing", "account.group_account_invoice,sales_team.group_sale_salesman_all_leads"
+            "kpi_invoicing",
+            "account.group_account_invoice,sales_team.group_sale_salesman_all_leads",
         )
         cls.sales_manager = cls._user("kpi_sales_manager", "sales_team.group_sale_manager")
         cls.dist_manager = cls._user(
@@ -156,9 +157,7 @@ class DistKpiCase(AccountTestInvoicingCommon):
     def _invoice(cls, orders, at):
         """The invoicing user invoices (or credits) what ``orders`` delivered, at ``at``."""
         with freeze_time(at):
-            invoices = (
-                orders.with_user(cls.invoicing_user)._create_invoices(final=True).sudo()
-            )
+            invoices = orders.with_user(cls.invoicing_user)._create_invoices(final=True).sudo()
             invoices.action_post()
             cls._commit()
         return invoices

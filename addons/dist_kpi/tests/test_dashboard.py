@@ -202,12 +202,14 @@ class DistKpiMarchCase(DistKpiCase):
 
     @classmethod
     def _counts(cls):
-        counted = cls._create_product(
-            name="Counted Widget", is_storable=True, standard_price=60.0
-        )
+        counted = cls._create_product(name="Counted Widget", is_storable=True, standard_price=60.0)
         stock = cls.warehouse.lot_stock_id
         cls.env["stock.quant"]._update_available_quantity(counted, stock, 10.0)
-        for at, quantity in (("2025-03-08 10:00", 10), ("2025-03-09 10:00", 8), ("2025-03-10 10:00", 9)):
+        for at, quantity in (
+            ("2025-03-08 10:00", 10),
+            ("2025-03-09 10:00", 8),
+            ("2025-03-10 10:00", 9),
+        ):
             with freeze_time(at):
                 quant = cls.env["stock.quant"].search(
                     [("product_id", "=", counted.id), ("location_id", "=", stock.id)]
@@ -290,7 +292,9 @@ class TestDashboard(DistKpiMarchCase):
         self.assertEqual(tiles["approval_pending"]["previous"], 0.0)
         # April compares with March.
         with freeze_time("2025-04-30 18:00"):
-            april = self._dashboard(date_from="2025-04-01", date_to="2025-04-30", compare="previous")
+            april = self._dashboard(
+                date_from="2025-04-01", date_to="2025-04-30", compare="previous"
+            )
         self.assertIsNone(april["otif"]["value"])
         self.assertEqual(april["otif"]["status"], "none")
         self.assertEqual(april["otif"]["previous"], 60.0)
@@ -298,8 +302,14 @@ class TestDashboard(DistKpiMarchCase):
         # The O7 backorder is older at the end of April: 41 days 6 hours.
         self.assertEqual(april["backorder_age"]["value"], 990.0)
         with freeze_time("2026-03-31 18:00"):
-            next_year = self._dashboard(**{**MARCH, "date_from": "2026-03-01",
-                                           "date_to": "2026-03-31", "compare": "last_year"})
+            next_year = self._dashboard(
+                **{
+                    **MARCH,
+                    "date_from": "2026-03-01",
+                    "date_to": "2026-03-31",
+                    "compare": "last_year",
+                }
+            )
         self.assertEqual(next_year["fill_rate"]["previous"], 57.14)
 
     def test_timezone_of_the_user(self):
@@ -353,7 +363,9 @@ class TestDashboard(DistKpiMarchCase):
             self._march_drill("auto_approval_rate"), self.a1 | self.a2 | self.a3 | self.a4 | self.a5
         )
         self.assertEqual(self._march_drill("exception_frequency"), self.o2 | self.o3 | self.o7)
-        self.assertEqual(self._march_drill("backorder_age"), self.o7.picking_ids.filtered("backorder_id"))
+        self.assertEqual(
+            self._march_drill("backorder_age"), self.o7.picking_ids.filtered("backorder_id")
+        )
         action = self.env["dist.kpi"].with_user(self.viewer).action_drilldown("otif", MARCH)
         self.assertEqual(action["type"], "ir.actions.act_window")
         self.assertEqual(action["res_model"], "dist.kpi.fulfilment")
@@ -415,21 +427,26 @@ class TestMultiCompany(DistKpiCase):
         )
         cls.salesman_b = cls._user("kpi_salesman", "sales_team.group_sale_salesman", cls.company_b)
         cls.stock_user_b = cls._user("kpi_stock", "stock.group_stock_user", cls.company_b)
-        cls.viewer_b = cls._user("kpi_viewer", "dist_approval_matrix.group_dist_user", cls.company_b)
+        cls.viewer_b = cls._user(
+            "kpi_viewer", "dist_approval_matrix.group_dist_user", cls.company_b
+        )
         order_b = cls._order(
-            "2025-03-03 08:00", [(cls.product, 5)], commitment="2025-03-05 12:00", user=cls.salesman_b
+            "2025-03-03 08:00",
+            [(cls.product, 5)],
+            commitment="2025-03-05 12:00",
+            user=cls.salesman_b,
         )
         cls._ship(order_b.picking_ids, "2025-03-04 10:00", user=cls.stock_user_b)
-        cls.both = cls._user(
-            "kpi_viewer_both", "dist_approval_matrix.group_dist_user"
-        )
+        cls.both = cls._user("kpi_viewer_both", "dist_approval_matrix.group_dist_user")
         cls.both.company_ids = [Command.link(cls.company_b.id)]
 
     def test_each_company_sees_its_own(self):
         a = self._dashboard(self.viewer, **MARCH)
         b = self._dashboard(self.viewer_b, **MARCH)
         self.assertEqual((a["on_time_shipment"]["value"], a["on_time_shipment"]["count"]), (0.0, 1))
-        self.assertEqual((b["on_time_shipment"]["value"], b["on_time_shipment"]["count"]), (100.0, 0))
+        self.assertEqual(
+            (b["on_time_shipment"]["value"], b["on_time_shipment"]["count"]), (100.0, 0)
+        )
         with self.assertRaisesRegex(AccessError, "Distribution South"):
             self._dashboard(self.viewer, **MARCH, company_ids=[self.company_b.id])
         with self.assertRaises(AccessError):
@@ -438,9 +455,12 @@ class TestMultiCompany(DistKpiCase):
             )
         both = self._dashboard(self.both, **MARCH, company_ids=[self.company.id, self.company_b.id])
         self.assertEqual(both["on_time_shipment"]["value"], 50.0)
-        only_a = self.env["dist.kpi"].with_user(self.both).with_context(
-            allowed_company_ids=[self.company.id]
-        ).get_dashboard(MARCH)
+        only_a = (
+            self.env["dist.kpi"]
+            .with_user(self.both)
+            .with_context(allowed_company_ids=[self.company.id])
+            .get_dashboard(MARCH)
+        )
         self.assertEqual(
             {t["code"]: t for t in only_a["tiles"]}["on_time_shipment"]["value"],
             0.0,

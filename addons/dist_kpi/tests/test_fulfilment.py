@@ -252,5 +252,7 @@ class TestFulfilmentFacts(DistKpiCase):
             # (or date) stands in for it, set where validations had set it.
             after.pop("id"), before.pop("id")
             self.assertEqual(bool(after.pop("billed_on")), bool(before.pop("billed_on")))
-            self.assertEqual(after.pop("invoice_lag") is not False, before.pop("invoice_lag") is not False)
+            self.assertEqual(
+                after.pop("invoice_lag") is not False, before.pop("invoice_lag") is not False
+            )
             self.assertEqual(after, before)

@@ -93,7 +93,9 @@ class TestSnapshots(DistKpiMarchCase):
             Value._dist_run_snapshots()
         self.assertEqual(self._values("unbilled_value", "2025-03-31").value, 3000.0)
         with freeze_time("2025-04-30 18:00"):
-            april = self._dashboard(date_from="2025-04-01", date_to="2025-04-30", compare="previous")
+            april = self._dashboard(
+                date_from="2025-04-01", date_to="2025-04-30", compare="previous"
+            )
             march = self._dashboard(**MARCH)
         self.assertEqual(april["unbilled_value"]["previous"], 3000.0)
         self.assertEqual(march["unbilled_value"]["value"], 3000.0, "from the snapshot of 31 March")

@@ -9,10 +9,14 @@ class DistKpiBackfill(models.TransientModel):
     _description = "Backfill KPI Snapshots"
 
     date_from = fields.Date(
-        "From", required=True, default=lambda self: fields.Date.context_today(self) - relativedelta(months=12)
+        "From",
+        required=True,
+        default=lambda self: fields.Date.context_today(self) - relativedelta(months=12),
     )
     date_to = fields.Date(
-        "To", required=True, default=lambda self: fields.Date.context_today(self) - relativedelta(days=1)
+        "To",
+        required=True,
+        default=lambda self: fields.Date.context_today(self) - relativedelta(days=1),
     )
     rebuild_facts = fields.Boolean(
         "Rebuild Fulfilment Facts First",
