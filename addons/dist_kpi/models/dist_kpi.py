@@ -49,6 +49,7 @@ class DashboardContext:
         self.tz = tz
         self.warehouse_ids, self.team_ids, self.category_ids = dims
         self.role = role
+        self.codes = None
         # Every KPI definition, active or not, read once.
         self.kpis = kpis
         accuracy = kpis.filtered(lambda kpi: kpi.code == "inventory_accuracy")
@@ -230,9 +231,12 @@ class DistKpi(models.Model):
         )
         tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
         kpis = self.sudo().with_context(active_test=False).search([])
-        return DashboardContext(
+        ctx = DashboardContext(
             self.env, companies, date_from, date_to, compare, tz, dims, role, kpis
         )
+        if filters.get("codes"):
+            ctx.codes = set(filters["codes"])
+        return ctx
 
     @api.model
     def _dist_date(self, value, key):
@@ -493,6 +497,7 @@ class DistKpi(models.Model):
             for kpi in ctx.kpis
             if (kpi.active or with_inactive)
             and (not ctx.role or kpi[f"role_{ctx.role}"])
+            and (ctx.codes is None or kpi.code in ctx.codes)
             and kpi.code in KPI_BY_CODE
             and KPI_BY_CODE[kpi.code].available(self.env)
             and (with_live or not KPI_BY_CODE[kpi.code].live)
@@ -509,7 +514,8 @@ class DistKpi(models.Model):
         user is allowed in), ``warehouse_ids``, ``team_ids``, ``category_ids``
         (customer categories, with their subcategories), ``compare``
         (``previous``: the period just before, ``last_year``), ``role``
-        (``operations``, ``approvals``, ``finance``: the tiles of that view).
+        (``operations``, ``approvals``, ``finance``: the tiles of that view),
+        ``codes`` (only these KPIs).
 
         :return: ``{"tiles": [{"code", "name", "value", "unit", "target",
             "status", "previous", "trend", "count"}]}``: rates in percent

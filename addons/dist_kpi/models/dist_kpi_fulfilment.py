@@ -151,15 +151,18 @@ class DistKpiFulfilment(models.Model):
     @api.model
     def _dist_stamp_sql(self, order_ids=(), line_ids=(), history=False):
         def in_scope(column):
-            # Conditions on arrays, not a set of orders computed beforehand:
-            # PostgreSQL then estimates the lines concerned from its
-            # statistics and plans the joins below for that many.
+            # Orders as an array, never as a set computed in the statement:
+            # PostgreSQL then estimates their lines from its statistics and
+            # reads them through the indexes (a few orders at commit, a
+            # batch of the history at install).
+            if not line_ids:
+                return SQL("%s = ANY(%s)", column, sorted(order_ids))
             return SQL(
-                "(%s = ANY(%s) OR %s IN (SELECT order_id FROM sale_order_line WHERE id = ANY(%s)))",
-                column,
-                sorted(order_ids),
+                """%s IN (SELECT order_id FROM sale_order_line WHERE id = ANY(%s)
+                         UNION ALL SELECT unnest(%s::int[]))""",
                 column,
                 sorted(line_ids),
+                sorted(order_ids),
             )
 
         now = fields.Datetime.now()
