@@ -61,6 +61,25 @@ class KpiHistory:
             template_id,
         )
 
+    def _into(self, target, column, prefix, insert, by_line=False):
+        """Run ``insert`` (a ``_clone`` naming each copy ``prefix`` and the
+        row's number, and its line's with ``by_line``) and write the new ids
+        into ``column`` of temporary table ``target``."""
+        key = (
+            SQL("%s.n || '/' || %s.i", *[SQL.identifier(target)] * 2)
+            if by_line
+            else (SQL("%s.n", SQL.identifier(target)))
+        )
+        return SQL(
+            """WITH ins AS (%s RETURNING id, name)
+               UPDATE %s SET %s = ins.id FROM ins WHERE ins.name = %s || %s""",
+            insert,
+            SQL.identifier(target),
+            SQL.identifier(column),
+            prefix,
+            key,
+        )
+
     def _run(self, *queries):
         for query in queries:
             self.env.execute_query(query)
@@ -103,10 +122,10 @@ class KpiHistory:
                 nt=len(self.teams),
                 orders=orders,
             ),
-            SQL(
-                """WITH ins AS (%s RETURNING id, name)
-                   UPDATE kpi_o SET order_id = ins.id FROM ins
-                    WHERE ins.name = %s || kpi_o.n""",
+            self._into(
+                "kpi_o",
+                "order_id",
+                f"{tag}/",
                 self._clone(
                     "sale_order",
                     t["order"],
@@ -125,7 +144,7 @@ class KpiHistory:
                         "create_date": SQL("s.date_order"),
                     },
                 ),
-                f"{tag}/",
+                by_line=False,
             ),
             # 1 to 5 lines per order, 1 to 20 units; 10 % short on the
             # first delivery, 3 % partly returned.
@@ -143,10 +162,10 @@ class KpiHistory:
                 products=self.products,
                 np=len(self.products),
             ),
-            SQL(
-                """WITH ins AS (%s RETURNING id, name)
-                   UPDATE kpi_l SET line_id = ins.id FROM ins
-                    WHERE ins.name = %s || kpi_l.n || '/' || kpi_l.i""",
+            self._into(
+                "kpi_l",
+                "line_id",
+                f"{tag}/",
                 self._clone(
                     "sale_order_line",
                     t["line"],
@@ -162,7 +181,7 @@ class KpiHistory:
                         "create_date": SQL("s.date_order"),
                     },
                 ),
-                f"{tag}/",
+                by_line=True,
             ),
             SQL("ANALYZE kpi_o"),
             SQL("ANALYZE kpi_l"),
@@ -190,10 +209,10 @@ class KpiHistory:
     def _deliveries(self, tag):
         t = self.t
         self._run(
-            SQL(
-                """WITH ins AS (%s RETURNING id, name)
-                   UPDATE kpi_o SET picking_id = ins.id FROM ins
-                    WHERE ins.name = %s || kpi_o.n""",
+            self._into(
+                "kpi_o",
+                "picking_id",
+                f"{tag}/OUT/",
                 self._clone(
                     "stock_picking",
                     t["picking"],
@@ -208,13 +227,13 @@ class KpiHistory:
                         "create_date": SQL("s.date_order"),
                     },
                 ),
-                f"{tag}/OUT/",
+                by_line=False,
             ),
             # Backorders of the orders with a short line.
-            SQL(
-                """WITH ins AS (%s RETURNING id, name)
-                   UPDATE kpi_o SET backorder_id = ins.id FROM ins
-                    WHERE ins.name = %s || kpi_o.n""",
+            self._into(
+                "kpi_o",
+                "backorder_id",
+                f"{tag}/BO/",
                 self._clone(
                     "stock_picking",
                     t["picking"],
@@ -236,7 +255,7 @@ class KpiHistory:
                         "create_date": SQL("s.ship1"),
                     },
                 ),
-                f"{tag}/BO/",
+                by_line=False,
             ),
             SQL(
                 """UPDATE kpi_l SET picking_id = o.picking_id, backorder_id = o.backorder_id
@@ -301,10 +320,10 @@ class KpiHistory:
     def _invoices(self, tag):
         t = self.t
         self._run(
-            SQL(
-                """WITH ins AS (%s RETURNING id, name)
-                   UPDATE kpi_o SET invoice_id = ins.id FROM ins
-                    WHERE ins.name = %s || kpi_o.n""",
+            self._into(
+                "kpi_o",
+                "invoice_id",
+                f"{tag}/INV/",
                 self._clone(
                     "account_move",
                     t["invoice"],
@@ -321,7 +340,7 @@ class KpiHistory:
                         "sequence_number": SQL("s.n"),
                     },
                 ),
-                f"{tag}/INV/",
+                by_line=False,
             ),
             SQL("UPDATE kpi_l SET invoice_id = o.invoice_id FROM kpi_o o WHERE o.n = kpi_l.n"),
             SQL(
@@ -424,9 +443,10 @@ class KpiHistory:
                 len(self.products),
                 purchase_lines,
             ),
-            SQL(
-                """WITH ins AS (%s RETURNING id, name)
-                   UPDATE kpi_p SET pol_id = ins.id FROM ins WHERE ins.name = %s || kpi_p.n""",
+            self._into(
+                "kpi_p",
+                "pol_id",
+                f"{tag}/PO/",
                 self._clone(
                     "purchase_order_line",
                     t["purchase_line"],
@@ -439,7 +459,7 @@ class KpiHistory:
                         "date_planned": SQL("s.planned"),
                     },
                 ),
-                f"{tag}/PO/",
+                by_line=False,
             ),
             self._clone(
                 "stock_move",

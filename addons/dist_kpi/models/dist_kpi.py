@@ -152,25 +152,21 @@ class DistKpi(models.Model):
     @api.constrains("direction", "target", "warning_level", "has_target")
     def _check_warning_level(self):
         for kpi in self.filtered("has_target"):
-            if kpi.direction == "higher" and kpi.warning_level > kpi.target:
-                raise ValidationError(
+            higher = kpi.direction == "higher"
+            if kpi.warning_level != kpi.target and (kpi.warning_level > kpi.target) == higher:
+                message = (
                     self.env._(
                         "%(kpi)s: higher is better, so its warning level (%(warning)s) must "
-                        "be at most its target (%(target)s).",
-                        kpi=kpi.name,
-                        warning=kpi.warning_level,
-                        target=kpi.target,
+                        "be at most its target (%(target)s)."
+                    )
+                    if higher
+                    else self.env._(
+                        "%(kpi)s: lower is better, so its warning level (%(warning)s) must "
+                        "be at least its target (%(target)s)."
                     )
                 )
-            if kpi.direction == "lower" and kpi.warning_level < kpi.target:
                 raise ValidationError(
-                    self.env._(
-                        "%(kpi)s: lower is better, so its warning level (%(warning)s) must "
-                        "be at least its target (%(target)s).",
-                        kpi=kpi.name,
-                        warning=kpi.warning_level,
-                        target=kpi.target,
-                    )
+                    message % {"kpi": kpi.name, "warning": kpi.warning_level, "target": kpi.target}
                 )
 
     def _dist_status(self, value):
@@ -461,14 +457,17 @@ class DistKpi(models.Model):
 
     @api.model
     def _dist_plan(self, specs, windows):
-        """{model: [(kpi, window name, window, part)]} to measure ``specs``."""
+        """{model: [(kpi, window name, window, part)]} to measure ``specs``:
+        their values in every window, the records behind them in the first
+        one (the comparison period shows no count)."""
         plan = defaultdict(list)
         for spec in specs:
-            for wname, window in windows.items():
+            for index, (wname, window) in enumerate(windows.items()):
                 if window is None or (spec.live and not window.reaches_now):
                     continue
                 plan[spec.model].append((spec, wname, window, "value"))
-                plan[spec.records_model].append((spec, wname, window, "drill"))
+                if not index:
+                    plan[spec.records_model].append((spec, wname, window, "drill"))
         return plan
 
     @staticmethod

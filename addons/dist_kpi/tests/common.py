@@ -2,78 +2,42 @@
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.tests import Form, new_test_user
+from odoo.tests import Form
 
-from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.addons.dist_approval_matrix.tests.common import DISABLED_MAIL_CONTEXT
+from odoo.addons.dist_order_sync.tests.common import DistOrderSyncCommon
 
 
-class DistKpiCase(AccountTestInvoicingCommon):
-    """A company with stock, customers, and one user per role; business
-    steps done by the role that does them at a given moment, each followed
-    by what the commit of its request does (the facts are stamped then)."""
+class DistKpiCase(DistOrderSyncCommon):
+    """dist_order_sync's company, products and users, customers billed
+    manually, and the business steps done by the role that does them at a
+    given moment, each followed by what the commit of its request does (the
+    facts are stamped then)."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, **DISABLED_MAIL_CONTEXT, tz="UTC"))
-        cls.company = cls.env.company
         cls.company.account_use_credit_limit = False
-        cls.warehouse = cls.env["stock.warehouse"].search(
-            [("company_id", "=", cls.company.id)], limit=1
-        )
-        cls.product = cls._create_product(
-            name="Crate of Apples",
-            is_storable=True,
-            invoice_policy="delivery",
-            lst_price=100.0,
-            standard_price=60.0,
-            taxes_id=[Command.clear()],
-        )
-        cls.product_b = cls._create_product(
-            name="Box of Pears",
-            is_storable=True,
-            invoice_policy="delivery",
-            lst_price=100.0,
-            standard_price=60.0,
-            taxes_id=[Command.clear()],
-        )
-        for product in cls.product | cls.product_b:
-            cls.env["stock.quant"]._update_available_quantity(
-                product, cls.warehouse.lot_stock_id, 10000.0
-            )
-        cls.salesman = cls._user("kpi_salesman", "sales_team.group_sale_salesman")
-        cls.stock_user = cls._user("kpi_stock", "stock.group_stock_user")
-        cls.invoicing_user = cls._user(
+        cls.product_b.lst_price = 100.0
+        cls.invoicing_user = cls._dist_user(
             "kpi_invoicing",
             "account.group_account_invoice,sales_team.group_sale_salesman_all_leads",
         )
-        cls.sales_manager = cls._user("kpi_sales_manager", "sales_team.group_sale_manager")
-        cls.dist_manager = cls._user(
+        cls.sales_manager = cls._dist_user("kpi_sales_manager", "sales_team.group_sale_manager")
+        cls.dist_manager = cls._dist_user(
             "kpi_dist_manager",
             "dist_approval_matrix.group_dist_manager,sales_team.group_sale_manager",
         )
         # Who reads the dashboard: Distribution user, nothing else.
-        cls.viewer = cls._user("kpi_viewer", "dist_approval_matrix.group_dist_user")
+        cls.viewer = cls._dist_user("kpi_viewer", "dist_approval_matrix.group_dist_user")
         # Who follows a tile to its records: reads orders, moves and purchases.
-        cls.analyst = cls._user(
+        cls.analyst = cls._dist_user(
             "kpi_analyst",
             "sales_team.group_sale_salesman_all_leads,stock.group_stock_user,"
             "purchase.group_purchase_user",
         )
-        cls.customer = cls._customer("Northwind")
-
-    @classmethod
-    def _user(cls, login, groups, company=None):
-        company = company or cls.company
-        return new_test_user(
-            cls.env,
-            login=f"{login}_{company.id}",
-            groups=f"base.group_user,{groups}",
-            company_id=company.id,
-            company_ids=[Command.set(company.ids)],
-            tz="UTC",
-        )
+        cls.customer = cls._customer("Wingtip")
 
     @classmethod
     def _customer(cls, name, **values):
@@ -139,7 +103,7 @@ class DistKpiCase(AccountTestInvoicingCommon):
         return picking.with_user(cls.env.user)
 
     @classmethod
-    def _return(cls, picking, at, quantities):
+    def _receive_return(cls, picking, at, quantities):
         """The customer sends back ``quantities`` of ``picking``, received at ``at``."""
         with freeze_time(at):
             env = picking.with_user(cls.stock_user).env

@@ -80,7 +80,7 @@ class DistKpiMarchCase(DistKpiCase):
         cls.o4 = cls._order(confirmed, [(p, 10)], commitment=promised)
         delivery = cls._ship(cls.o4.picking_ids, shipped)
         cls._invoice(cls.o4, "2025-03-05 10:00")
-        cls._return(delivery, "2025-03-10 09:00", {p: 2})
+        cls._receive_return(delivery, "2025-03-10 09:00", {p: 2})
         cls._invoice(cls.o4, "2025-03-11 10:00")
 
         cls.o5 = cls._order(confirmed, [(p, 10)], commitment=promised)
@@ -425,9 +425,11 @@ class TestMultiCompany(DistKpiCase):
         cls.env["stock.quant"].with_company(cls.company_b)._update_available_quantity(
             cls.product, warehouse_b.lot_stock_id, 100.0
         )
-        cls.salesman_b = cls._user("kpi_salesman", "sales_team.group_sale_salesman", cls.company_b)
-        cls.stock_user_b = cls._user("kpi_stock", "stock.group_stock_user", cls.company_b)
-        cls.viewer_b = cls._user(
+        cls.salesman_b = cls._dist_user(
+            "kpi_salesman", "sales_team.group_sale_salesman", cls.company_b
+        )
+        cls.stock_user_b = cls._dist_user("kpi_stock", "stock.group_stock_user", cls.company_b)
+        cls.viewer_b = cls._dist_user(
             "kpi_viewer", "dist_approval_matrix.group_dist_user", cls.company_b
         )
         order_b = cls._order(
@@ -437,7 +439,7 @@ class TestMultiCompany(DistKpiCase):
             user=cls.salesman_b,
         )
         cls._ship(order_b.picking_ids, "2025-03-04 10:00", user=cls.stock_user_b)
-        cls.both = cls._user("kpi_viewer_both", "dist_approval_matrix.group_dist_user")
+        cls.both = cls._dist_user("kpi_viewer_both", "dist_approval_matrix.group_dist_user")
         cls.both.company_ids = [Command.link(cls.company_b.id)]
 
     def test_each_company_sees_its_own(self):

@@ -130,7 +130,7 @@ class TestFulfilmentFacts(DistKpiCase):
     def test_return_then_replacement_keeps_the_first_delivery(self):
         order = self._order("2025-03-03 08:00", [(self.product, 10)], commitment="2025-03-05 12:00")
         delivery = self._ship(order.picking_ids, "2025-03-04 10:00")
-        self._return(delivery, "2025-03-10 09:00", {self.product: 2})
+        self._receive_return(delivery, "2025-03-10 09:00", {self.product: 2})
         fact = self._facts(order)
         self.assertRecordValues(
             fact,
@@ -198,7 +198,7 @@ class TestFulfilmentFacts(DistKpiCase):
                 }
             ],
         )
-        self._return(delivery, "2025-03-10 09:00", {self.product: 2})
+        self._receive_return(delivery, "2025-03-10 09:00", {self.product: 2})
         self.assertEqual(fact.billed_on, datetime(2025, 3, 5, 10), "still billed")
         self._invoice(order, "2025-03-11 10:00")
         self.assertRecordValues(
