@@ -104,7 +104,8 @@ class DistKpi(models.Model):
             wizard.process()
             backorder = order.picking_ids - picking
             rest_shipped = shipped + timedelta(days=rng.randint(2, 6))
-            if rest_shipped < now:
+            # The backorders of the last days are still open.
+            if rest_shipped < now - timedelta(days=3):
                 backorder.move_ids.picked = True
                 backorder.button_validate()
             else:
@@ -240,10 +241,11 @@ class DistKpi(models.Model):
 
     @api.model
     def _dist_demo_exceptions(self, env, dated, now, rng):
-        late = [item for item in dated if item["shipped"] > item["promised"]][:8]
-        for index, item in enumerate(late):
+        """Late deliveries of the period, each resolved after a while (the
+        exception scanner opens those of the deliveries still late)."""
+        late = [item for item in dated if item["shipped"] > item["promised"]]
+        for item in late[:: max(1, len(late) // 10)]:
             detected = item["promised"] + timedelta(hours=2)
-            resolved = detected + timedelta(hours=rng.randint(4, 60)) if index % 3 else None
             env["dist.exception"].sudo().create(
                 {
                     "name": f"Late Delivery: {item['picking'].name}",
@@ -255,7 +257,7 @@ class DistKpi(models.Model):
                     "partner_id": item["order"].partner_id.id,
                     "company_id": item["order"].company_id.id,
                     "detected_on": detected,
-                    "state": "resolved" if resolved else "open",
-                    "resolved_on": min(resolved, now) if resolved else False,
+                    "state": "resolved",
+                    "resolved_on": min(detected + timedelta(hours=rng.randint(4, 60)), now),
                 }
             )

@@ -16,6 +16,18 @@ registry.category("web_tour.tours").add("dist_kpi_dashboard_tour", {
             trigger: ".o_dist_kpi_tiles[data-loaded='1'][data-period='last_7'] .o_dist_kpi_tile[data-code='otif'] .o_dist_kpi_status_red_badge",
         },
         {
+            content: "switches to the operations view",
+            trigger: ".o_dist_kpi_roles button[data-role='operations']",
+            run: "click",
+        },
+        {
+            content: "which has no approval tile",
+            trigger: ".o_dist_kpi_roles button[data-role='operations'].active",
+        },
+        {
+            trigger: ".o_dist_kpi_tiles[data-loaded='1']:not(:has(.o_dist_kpi_tile[data-code='approval_pending']))",
+        },
+        {
             content: "and opens the orders that failed OTIF",
             trigger: ".o_dist_kpi_tile[data-code='otif'] .o_dist_kpi_open:contains('1')",
             run: "click",
