@@ -104,8 +104,8 @@ class DistKpi(models.Model):
             wizard.process()
             backorder = order.picking_ids - picking
             rest_shipped = shipped + timedelta(days=rng.randint(2, 6))
-            # The backorders of the last days are still open.
-            if rest_shipped < now - timedelta(days=3):
+            # The backorders of the last ten days are still open.
+            if confirmed < now - timedelta(days=10):
                 backorder.move_ids.picked = True
                 backorder.button_validate()
             else:
