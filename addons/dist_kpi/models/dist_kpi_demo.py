@@ -163,9 +163,9 @@ class DistKpi(models.Model):
                 self.env.execute_query(
                     SQL(
                         """UPDATE stock_picking SET scheduled_date = %(promised)s,
-                                  date_done = CASE WHEN state = 'done' THEN %(at)s END
+                                  date_done = CASE WHEN state = 'done' THEN %(at)s::timestamp END
                             WHERE id = %(id)s;
-                           UPDATE stock_move SET date = COALESCE(%(at)s, %(promised)s)
+                           UPDATE stock_move SET date = COALESCE(%(at)s::timestamp, %(promised)s)
                             WHERE picking_id = %(id)s""",
                         promised=item["promised"],
                         at=at,
