@@ -383,6 +383,13 @@ class TestDashboard(DistKpiMarchCase):
             savepoint.rollback()
         self.assertEqual(tiles["otif"]["value"], 60.0)
 
+    def test_only_distribution_users(self):
+        employee = self._dist_user("kpi_employee", "base.group_user")
+        with self.assertRaises(AccessError):
+            self._march(user=employee)
+        with self.assertRaises(AccessError):
+            self.env["dist.kpi"].with_user(employee).action_drilldown("otif", MARCH)
+
     def test_bad_filters_are_explained(self):
         with self.assertRaisesRegex(UserError, "swap the dates"):
             self._march(date_from="2025-04-01")
