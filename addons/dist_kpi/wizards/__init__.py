@@ -1,0 +1,1 @@
+from . import dist_kpi_backfill
