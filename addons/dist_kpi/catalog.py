@@ -79,7 +79,6 @@ class Kpi:
       of the population;
     - ``as_of``: measured at a moment (the window's end), not over a period;
       ``live``: only measurable now (its past values come from snapshots);
-    - ``requires(env)``: whether the data it needs is installed.
     """
 
     code: str
@@ -95,10 +94,6 @@ class Kpi:
     as_of: bool = False
     live: bool = False
     currency: bool = False
-    requires: Any = None
-
-    def available(self, env):
-        return self.requires is None or bool(self.requires(env))
 
     def drill_domain(self, ctx, window):
         if self.drill is None:
@@ -122,35 +117,6 @@ REQUEST = "dist.approval.request"
 EXCEPTION = "dist.exception"
 RETURN = "dist.return"
 RETURN_LINE = "dist.return.line"
-
-# dist.return comes with dist_returns; these KPIs wait for its model.
-RETURN_FIELDS = {"state", "partner_id", "company_id", "sale_order_id", "create_date"}
-RETURN_LINE_FIELDS = {"return_id", "sale_line_id", "product_id", "quantity", "reason_id"}
-# When a return was resolved: the first of these fields dist.return has,
-# else its last change (write_date) once done.
-RETURN_DONE_FIELDS = ("resolved_on", "date_done", "done_date")
-
-
-def returns_installed(env):
-    model = env.get(RETURN) if RETURN in env else None
-    return model is not None and RETURN_FIELDS <= set(model._fields)
-
-
-def return_lines_installed(env):
-    return (
-        returns_installed(env)
-        and RETURN_LINE in env
-        and RETURN_LINE_FIELDS <= set(env[RETURN_LINE]._fields)
-    )
-
-
-def return_done_field(env):
-    fields = env[RETURN]._fields
-    return next((name for name in RETURN_DONE_FIELDS if name in fields), "write_date")
-
-
-def risk_installed(env):
-    return "dist_risk_level" in env["sale.order"]._fields
 
 
 # ----------------------------------------------------------------------
@@ -296,11 +262,11 @@ def _adjustments(ctx, w):
 
 
 def _returns_resolved(ctx, w):
-    return [("state", "=", "done"), *within(return_done_field(ctx.env), w)]
+    return [("state", "=", "done"), *within("resolved_on", w)]
 
 
 def _return_resolution_hours(ctx, w, col):
-    return hours(col, "create_date", return_done_field(ctx.env))
+    return hours(col, "create_date", "resolved_on")
 
 
 def _return_lines(ctx, w):
@@ -512,14 +478,13 @@ KPIS = [
         numerator=_count_within_tolerance,
         drill=_count_off,
     ),
-    # Data of other addons, when installed --------------------------------
+    # Returns and orders at risk -------------------------------------------
     Kpi(
         "return_resolution_time",
         RETURN,
         "avg",
         _returns_resolved,
         value=_return_resolution_hours,
-        requires=returns_installed,
     ),
     Kpi(
         "return_reasons",
@@ -527,9 +492,8 @@ KPIS = [
         "count",
         _return_lines,
         drill_context={"group_by": ["reason_id"]},
-        requires=return_lines_installed,
     ),
-    Kpi("orders_at_risk", "sale.order", "count", _at_risk, live=True, requires=risk_installed),
+    Kpi("orders_at_risk", "sale.order", "count", _at_risk, live=True),
 ]
 KPI_BY_CODE = {kpi.code: kpi for kpi in KPIS}
 

@@ -124,18 +124,9 @@ class DistKpi(models.Model):
         help="Inventory accuracy: a count is accurate when the value of its difference "
         "(company currency) is within this amount; 0 accepts only exact counts."
     )
-    available = fields.Boolean(
-        compute="_compute_available",
-        help="The data this KPI needs is installed (returns, orders at risk).",
-    )
     value_ids = fields.One2many("dist.kpi.value", "kpi_id", string="Snapshots", readonly=True)
 
     _code_uniq = models.Constraint("UNIQUE(code)", "A KPI code is defined once.")
-
-    def _compute_available(self):
-        for kpi in self:
-            spec = KPI_BY_CODE.get(kpi.code)
-            kpi.available = bool(spec and spec.available(self.env))
 
     @api.constrains("code")
     def _check_code(self):
@@ -500,7 +491,6 @@ class DistKpi(models.Model):
             and (not ctx.role or kpi[f"role_{ctx.role}"])
             and (ctx.codes is None or kpi.code in ctx.codes)
             and kpi.code in KPI_BY_CODE
-            and KPI_BY_CODE[kpi.code].available(self.env)
             and (with_live or not KPI_BY_CODE[kpi.code].live)
         ]
 
@@ -596,7 +586,7 @@ class DistKpi(models.Model):
         ctx = self._dist_context(filters)
         kpi = ctx.kpis.filtered(lambda k: k.code == code)[:1]
         spec = KPI_BY_CODE.get(code)
-        if not kpi or not spec or not spec.available(self.env):
+        if not kpi or not spec:
             raise UserError(self.env._("There is no KPI “%s” on the dashboard.", code))
         model = spec.records_model
         domain = self._dist_scope_domain(model, ctx, materialize=True) & Domain(
