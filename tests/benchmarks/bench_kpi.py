@@ -32,6 +32,7 @@ from odoo.tools import SQL
 
 from odoo.addons.dist_kpi.models.dist_kpi_fulfilment import DistKpiFulfilment
 
+from .common import stocked_products
 from .kpi_history import KpiHistory
 
 SIZES = [int(n) for n in os.environ.get("DIST_BENCH_KPI_LINES", "50000,100000,200000").split(",")]
@@ -53,23 +54,9 @@ class BenchKpi(TransactionCase):
         cls.warehouse = cls.env["stock.warehouse"].search(
             [("company_id", "=", cls.company.id)], limit=1
         )
-        cls.products = cls.env["product.product"].create(
-            [
-                {
-                    "name": f"Bench KPI Product {i}",
-                    "type": "consu",
-                    "is_storable": True,
-                    "invoice_policy": "delivery",
-                    "list_price": 10.0 + i,
-                    "standard_price": 6.0 + i,
-                }
-                for i in range(20)
-            ]
-        )
-        for product in cls.products:
-            cls.env["stock.quant"]._update_available_quantity(
-                product, cls.warehouse.lot_stock_id, 1_000_000
-            )
+        cls.products = stocked_products(cls.env, cls.warehouse, "Bench KPI Product", 20, 1_000_000)
+        for i, product in enumerate(cls.products):
+            product.standard_price = 6.0 + i
         cls.customers = cls.env["res.partner"].create(
             [{"name": f"Bench KPI Customer {i}", "is_company": True} for i in range(200)]
         )

@@ -84,7 +84,6 @@ def rates(flags, late):
 @tagged("post_install", "-at_install", "dist_bench")
 class BenchOrderRisk(TransactionCase):
     # The copying helpers of the order sync benchmarks.
-    _columns = order_sync_bench.BenchOrderSync._columns
     _clone = order_sync_bench.BenchOrderSync._clone
     _timed = order_sync_bench.BenchOrderSync._timed
 

@@ -24,7 +24,7 @@ from odoo.tools import SQL
 
 from odoo.addons.dist_order_sync.tests.common import invoice_with_wizard
 
-from .common import ratio, report, timed
+from .common import clone_sql, ratio, report, stocked_products, timed
 
 # DIST_BENCH_SCALE=0.1 runs a tenth of the volumes (a quick check, not a measure).
 SCALE = float(os.environ.get("DIST_BENCH_SCALE", "1"))
@@ -49,22 +49,7 @@ class BenchOrderSync(TransactionCase):
         cls.warehouse = cls.env["stock.warehouse"].search(
             [("company_id", "=", cls.company.id)], limit=1
         )
-        cls.products = cls.env["product.product"].create(
-            [
-                {
-                    "name": f"Bench Product {i}",
-                    "type": "consu",
-                    "is_storable": True,
-                    "invoice_policy": "delivery",
-                    "list_price": 10.0 + i,
-                }
-                for i in range(2)
-            ]
-        )
-        for product in cls.products:
-            cls.env["stock.quant"]._update_available_quantity(
-                product, cls.warehouse.lot_stock_id, 1_000_000
-            )
+        cls.products = stocked_products(cls.env, cls.warehouse, "Bench Product", 2, 1_000_000)
         cls.stock_user = new_test_user(cls.env, "bench_stock", groups="stock.group_stock_user")
         cls.billing_user = new_test_user(
             cls.env,
@@ -309,35 +294,11 @@ class BenchOrderSync(TransactionCase):
         ratio("posted invoices", results[ours_posted], results[odoo_posted], 1.1)
 
     # ------------------------------------------------------------------
-    def _columns(self, table):
-        return [
-            name
-            for (name,) in self.env.execute_query(
-                SQL(
-                    "SELECT column_name FROM information_schema.columns "
-                    "WHERE table_name = %s AND column_name != 'id' ORDER BY ordinal_position",
-                    table,
-                )
-            )
-        ]
-
     def _clone(self, table, template_id, source, overrides, returning="id"):
         """Insert a copy of row ``template_id`` of ``table`` per row of
         ``source`` (an SQL set ``m``), with ``overrides`` ({column: SQL})."""
-        columns = self._columns(table)
-        values = [overrides.get(column, SQL.identifier("t", column)) for column in columns]
-        return self.env.execute_query(
-            SQL(
-                "INSERT INTO %s (%s) SELECT %s FROM %s t, %s WHERE t.id = %s RETURNING %s",
-                SQL.identifier(table),
-                SQL(", ").join(map(SQL.identifier, columns)),
-                SQL(", ").join(values),
-                SQL.identifier(table),
-                source,
-                template_id,
-                SQL(returning),
-            )
-        )
+        insert = clone_sql(self.env, table, template_id, source, overrides)
+        return self.env.execute_query(SQL("%s RETURNING %s", insert, SQL(returning)))
 
     def _synthesize(self, template, count, tag):
         """``count`` copies of ``template`` (a confirmed order with one line,

@@ -27,7 +27,7 @@ from odoo.tests import Form, TransactionCase, new_test_user, tagged
 from odoo.addons.dist_order_sync.tests.common import invoice_with_wizard
 
 from . import bench_order_sync as order_sync
-from .common import ratio, timed
+from .common import ratio, stocked_products, timed
 
 # DIST_BENCH_SCALE=0.1 runs a tenth of the volumes (a quick check, not a measure).
 SCALE = float(os.environ.get("DIST_BENCH_SCALE", "1"))
@@ -57,22 +57,7 @@ class BenchReturns(TransactionCase):
         cls.warehouse = cls.env["stock.warehouse"].search(
             [("company_id", "=", cls.company.id)], limit=1
         )
-        cls.products = cls.env["product.product"].create(
-            [
-                {
-                    "name": f"Bench Return {i}",
-                    "type": "consu",
-                    "is_storable": True,
-                    "invoice_policy": "delivery",
-                    "list_price": 10.0 + i,
-                }
-                for i in range(max(SIZES))
-            ]
-        )
-        for product in cls.products:
-            cls.env["stock.quant"]._update_available_quantity(
-                product, cls.warehouse.lot_stock_id, 100_000
-            )
+        cls.products = stocked_products(cls.env, cls.warehouse, "Bench Return", max(SIZES), 100_000)
         cls.customer = cls.env["res.partner"].create(
             {"name": "Bench Returner", "is_company": True, "email": "returns@example.com"}
         )

@@ -19,6 +19,8 @@ inventory count per 40.
 
 from odoo.tools import SQL
 
+from .common import clone_sql
+
 
 class KpiHistory:
     def __init__(self, env, templates, products, customers, teams, warehouse):
@@ -33,33 +35,10 @@ class KpiHistory:
         self.env.execute_query(SQL("SELECT setseed(0.42)"))
 
     # ------------------------------------------------------------------
-    def _columns(self, table):
-        return [
-            name
-            for (name,) in self.env.execute_query(
-                SQL(
-                    "SELECT column_name FROM information_schema.columns "
-                    "WHERE table_name = %s AND column_name != 'id' ORDER BY ordinal_position",
-                    table,
-                )
-            )
-        ]
-
     def _clone(self, table, template_id, source, overrides):
         """Copy row ``template_id`` of ``table`` once per row of ``source``
         (SQL of a set aliased ``s``), with ``overrides`` ({column: SQL})."""
-        values = [
-            overrides.get(column, SQL.identifier("t", column)) for column in self._columns(table)
-        ]
-        return SQL(
-            "INSERT INTO %s (%s) SELECT %s FROM %s t, %s WHERE t.id = %s",
-            SQL.identifier(table),
-            SQL(", ").join(map(SQL.identifier, self._columns(table))),
-            SQL(", ").join(values),
-            SQL.identifier(table),
-            source,
-            template_id,
-        )
+        return clone_sql(self.env, table, template_id, source, overrides)
 
     def _into(self, target, column, prefix, insert, by_line=False):
         """Run ``insert`` (a ``_clone`` naming each copy ``prefix`` and the

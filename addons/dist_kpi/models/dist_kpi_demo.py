@@ -57,12 +57,14 @@ class DistKpi(models.Model):
         )
         now = fields.Datetime.now()
         dated = []
+        salesperson = self.env.ref("base.user_demo")
         for day in range(DEMO_DAYS, 0, -1):
             for __ in range(2):
                 confirmed = now - timedelta(days=day, hours=rng.randint(0, 8))
                 order = env["sale.order"].create(
                     {
                         "partner_id": rng.choice(customers).id,
+                        "user_id": salesperson.id,
                         "order_line": [
                             Command.create(
                                 {"product_id": product.id, "product_uom_qty": rng.randint(2, 20)}
@@ -210,6 +212,8 @@ class DistKpi(models.Model):
             order = env["sale.order"].create(
                 {
                     "partner_id": customers[1].id,
+                    # The matrix asks on behalf of the salesperson.
+                    "user_id": self.env.ref("base.user_demo").id,
                     "order_line": [
                         Command.create(
                             {"product_id": products[1].id, "product_uom_qty": 5, "discount": 20}

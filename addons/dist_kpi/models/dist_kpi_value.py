@@ -279,7 +279,7 @@ class DistKpiValue(models.Model):
         with ``commit`` (the cron), committed after each and resumed by the
         next run when the cron runs out of time. A day snapshotted twice is
         replaced, never doubled."""
-        progress = self.env["dist.exception"]._dist_progress(commit)
+        progress = self.env["dist.exception.scanner"]._dist_progress(commit)
         params = self.env["ir.config_parameter"].sudo()
         todo = self._dist_snapshot_todo()
         progress(remaining=len(todo))

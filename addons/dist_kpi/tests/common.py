@@ -2,7 +2,6 @@
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.tests import Form
 
 from odoo.addons.dist_approval_matrix.tests.common import DISABLED_MAIL_CONTEXT
 from odoo.addons.dist_order_sync.tests.common import DistOrderSyncCommon
@@ -88,17 +87,7 @@ class DistKpiCase(DistOrderSyncCommon):
         """The warehouse validates ``picking`` at ``at`` with ``quantities``
         ({product: qty}, default all), keeping a backorder or not."""
         with freeze_time(at):
-            picking = picking.with_user(user or cls.stock_user)
-            for move in picking.move_ids:
-                move.quantity = (quantities or {}).get(move.product_id, move.product_uom_qty)
-                move.picked = True
-            result = picking.button_validate()
-            if isinstance(result, dict):
-                wizard = Form.from_action(picking.env, result).save()
-                if backorder:
-                    wizard.process()
-                else:
-                    wizard.process_cancel_backorder()
+            picking = cls._validate_transfer(picking, quantities, backorder, user)
             cls._commit()
         return picking.with_user(cls.env.user)
 

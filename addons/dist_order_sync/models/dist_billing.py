@@ -152,6 +152,19 @@ class DistBilling(models.AbstractModel):
             return pickings.browse()
 
     @api.model
+    def _dist_billed_by_move(self, moves):
+        """{move: quantity invoiced (credited negative) from it, in the unit of
+        its sales line}, over the invoices that are not cancelled."""
+        billed = defaultdict(float)
+        for move, uom, quantity in self.env["account.move.line"]._read_group(
+            [("dist_stock_move_id", "in", moves.ids), ("parent_state", "!=", "cancel")],
+            ["dist_stock_move_id", "product_uom_id"],
+            ["quantity:sum"],
+        ):
+            billed[move] += uom._compute_quantity(quantity, move.sale_line_id.product_uom_id)
+        return billed
+
+    @api.model
     def _dist_move_signs(self, pickings):
         """+1 for each done move that delivered to the customer, -1 for each
         customer return to credit; the same moves sale_stock counts in the
@@ -180,13 +193,7 @@ class DistBilling(models.AbstractModel):
         if not signs:
             return {}
         moves = self.env["stock.move"].browse(m.id for m in signs).sorted("id")
-        billed = defaultdict(float)
-        for move, uom, quantity in self.env["account.move.line"]._read_group(
-            [("dist_stock_move_id", "in", moves.ids), ("parent_state", "!=", "cancel")],
-            ["dist_stock_move_id", "product_uom_id"],
-            ["quantity:sum"],
-        ):
-            billed[move] += uom._compute_quantity(quantity, move.sale_line_id.product_uom_id)
+        billed = self._dist_billed_by_move(moves)
         todo = {}
         for move in moves:
             done = move.product_uom._compute_quantity(

@@ -111,18 +111,37 @@ class DistOrderSyncCommon(AccountTestInvoicingCommon):
         order.action_confirm()
         return order.with_user(self.env.user)
 
+    @classmethod
+    def _dist_second_company(cls, name):
+        """A second company with ``product`` in stock and its own salesman
+        and warehouse user (``company_2``, ``warehouse_2``, ``salesman_2``,
+        ``stock_user_2``)."""
+        cls.company_2 = cls.setup_other_company(name=name)["company"]
+        cls.warehouse_2 = cls.env["stock.warehouse"].search(
+            [("company_id", "=", cls.company_2.id)], limit=1
+        )
+        cls.env["stock.quant"].with_company(cls.company_2)._update_available_quantity(
+            cls.product, cls.warehouse_2.lot_stock_id, 100.0
+        )
+        cls.salesman_2 = cls._dist_user(
+            "dist_salesman", "sales_team.group_sale_salesman", cls.company_2
+        )
+        cls.stock_user_2 = cls._dist_user(
+            "dist_stock_user", "stock.group_stock_user", cls.company_2
+        )
+
     def _bill(self):
         """What the billing cron, woken by the validation, does a moment later."""
         self.env["dist.billing"].sudo()._dist_bill_due()
 
-    def _deliver(self, picking, quantities=None, backorder=True, user=None, bill=True):
+    @classmethod
+    def _validate_transfer(cls, picking, quantities=None, backorder=True, user=None):
         """The warehouse user validates ``picking`` with ``quantities``
-        ({product: qty}, default: everything), creating a backorder or not;
-        then the billing cron runs (``bill``)."""
-        picking = picking.with_user(user or self.stock_user)
+        ({product: qty}, default: everything), creating a backorder or not,
+        as in the UI."""
+        picking = picking.with_user(user or cls.stock_user)
         for move in picking.move_ids:
-            qty = (quantities or {}).get(move.product_id, move.product_uom_qty)
-            move.quantity = qty
+            move.quantity = (quantities or {}).get(move.product_id, move.product_uom_qty)
             move.picked = True
         result = picking.button_validate()
         if isinstance(result, dict):
@@ -131,6 +150,12 @@ class DistOrderSyncCommon(AccountTestInvoicingCommon):
                 wizard.process()
             else:
                 wizard.process_cancel_backorder()
+        return picking
+
+    def _deliver(self, picking, quantities=None, backorder=True, user=None, bill=True):
+        """The warehouse user validates ``picking`` (see ``_validate_transfer``);
+        then the billing cron runs (``bill``)."""
+        picking = self._validate_transfer(picking, quantities, backorder, user)
         self.assertEqual(picking.state, "done")
         if bill:
             self._bill()

@@ -1,22 +1,18 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Two transactions billing at the same time, on committed data.
+"""Two transactions billing at the same time, on committed data."""
 
-These tests open their own cursors, as two HTTP workers or a worker and the
-cron would; they commit their data and remove it afterwards.
-"""
-
-import threading
 from contextlib import closing
 
 from odoo import SUPERUSER_ID, api
 from odoo.fields import Command
-from odoo.service.model import retrying
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 from odoo.tools import SQL, mute_logger
+
+from .concurrency import DistConcurrencyCase
 
 
 @tagged("post_install", "-at_install", "dist_concurrency")
-class TestConcurrentBilling(TransactionCase):
+class TestConcurrentBilling(DistConcurrencyCase):
     def setUp(self):
         super().setUp()
         self.ids = {}
@@ -102,53 +98,19 @@ class TestConcurrentBilling(TransactionCase):
             )
             env["res.partner"].browse(self.ids["partners"]).action_archive()
 
-    def _validate(self, picking_id, validated=None, hold=None, attempts=None):
-        """Validate one transfer in its own transaction, retrying on
-        serialization failures as Odoo's HTTP layer does."""
-        with closing(self.registry.cursor()) as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-
-            def validate():
-                if attempts is not None:
-                    attempts.append(picking_id)
-                picking = env["stock.picking"].browse(picking_id)
-                for move in picking.move_ids:
-                    move.quantity = move.product_uom_qty
-                    move.picked = True
-                picking.button_validate()
-                env.flush_all()
-                if validated:
-                    validated.set()
-                if hold:
-                    hold.wait(timeout=10)
-
-            retrying(validate, env)
+    @staticmethod
+    def _validate(env, picking_id):
+        picking = env["stock.picking"].browse(picking_id)
+        for move in picking.move_ids:
+            move.quantity = move.product_uom_qty
+            move.picked = True
+        picking.button_validate()
 
     @mute_logger("odoo.sql_db", "odoo.service.model")
     def test_two_transfers_of_one_order_validated_concurrently(self):
         first, second = self.ids["delivery_pickings"]
-        first_validated, release_first = threading.Event(), threading.Event()
-        errors = []
-
-        def run(*args, **kwargs):
-            try:
-                self._validate(*args, **kwargs)
-            except Exception as error:
-                errors.append(error)
-
-        thread_1 = threading.Thread(
-            target=run, args=(first,), kwargs={"validated": first_validated, "hold": release_first}
-        )
-        thread_1.start()
-        self.assertTrue(first_validated.wait(timeout=30))
         # The second transaction starts while the first one holds its locks.
-        attempts = []
-        thread_2 = threading.Thread(target=run, args=(second,), kwargs={"attempts": attempts})
-        thread_2.start()
-        thread_2.join(timeout=1)
-        release_first.set()
-        thread_1.join(timeout=60)
-        thread_2.join(timeout=60)
+        errors, attempts, __ = self._dist_race(self._validate, first, second)
         self.assertFalse(errors, errors)
         self.assertGreater(len(attempts), 1, "the second validation waited and was retried")
 
@@ -169,7 +131,7 @@ class TestConcurrentBilling(TransactionCase):
     def test_what_is_locked_is_skipped_and_billed_once(self):
         first, second = self.ids["consolidated_pickings"]
         for picking_id in (first, second):
-            self._validate(picking_id)
+            self._dist_in_transaction(self._validate, picking_id)
         with (
             closing(self.registry.cursor()) as cr_a,
             closing(self.registry.cursor()) as cr_b,

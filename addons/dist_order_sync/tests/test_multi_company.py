@@ -10,20 +10,8 @@ class TestMultiCompanyCurrency(DistOrderSyncCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_2 = cls.setup_other_company(name="Distribution South")["company"]
+        cls._dist_second_company("Distribution South")
         cls.company_2.dist_billing_policy = "delivery"
-        cls.warehouse_2 = cls.env["stock.warehouse"].search(
-            [("company_id", "=", cls.company_2.id)], limit=1
-        )
-        cls.env["stock.quant"].with_company(cls.company_2)._update_available_quantity(
-            cls.product, cls.warehouse_2.lot_stock_id, 100.0
-        )
-        cls.salesman_2 = cls._dist_user(
-            "dist_salesman", "sales_team.group_sale_salesman", cls.company_2
-        )
-        cls.stock_user_2 = cls._dist_user(
-            "dist_stock_user", "stock.group_stock_user", cls.company_2
-        )
         cls.billing_user_2 = cls._dist_user(
             "dist_billing_user", "account.group_account_invoice", cls.company_2
         )

@@ -46,13 +46,7 @@ class DistBilling(models.AbstractModel):
         The accepted quantity of each order line of a return is spread over the
         moves that received it; nothing is credited before the return is resolved.
         """
-        billed = defaultdict(float)
-        for move, uom, quantity in self.env["account.move.line"]._read_group(
-            [("dist_stock_move_id", "in", moves.ids), ("parent_state", "!=", "cancel")],
-            ["dist_stock_move_id", "product_uom_id"],
-            ["quantity:sum"],
-        ):
-            billed[move] += uom._compute_quantity(quantity, move.sale_line_id.product_uom_id)
+        billed = self._dist_billed_by_move(moves)
         room = dict.fromkeys(moves, 0.0)
         for record in moves.picking_id.dist_return_id.filtered("resolve_requested"):
             received = (

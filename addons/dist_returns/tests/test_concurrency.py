@@ -1,23 +1,19 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Two people authorizing the last units of an order line at the same moment.
+"""Two people authorizing the last units of an order line at the same moment."""
 
-These tests open their own cursors, as two HTTP workers would; they commit
-their data and remove it afterwards, hence a tag of their own.
-"""
-
-import threading
 from contextlib import closing
 
 from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError
 from odoo.fields import Command
-from odoo.service.model import retrying
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 from odoo.tools import SQL, mute_logger
+
+from odoo.addons.dist_order_sync.tests.concurrency import DistConcurrencyCase
 
 
 @tagged("post_install", "-at_install", "dist_concurrency")
-class TestConcurrentAuthorization(TransactionCase):
+class TestConcurrentAuthorization(DistConcurrencyCase):
     def setUp(self):
         super().setUp()
         self.ids = {}
@@ -98,50 +94,16 @@ class TestConcurrentAuthorization(TransactionCase):
             env["product.product"].browse(self.ids["product"]).action_archive()
             env["res.partner"].browse(self.ids["partner"]).action_archive()
 
-    def _submit(self, return_id, submitted=None, hold=None, attempts=None):
-        """Submit one return in its own transaction, retried on serialization
-        failures as Odoo's HTTP layer does."""
-        with closing(self.registry.cursor()) as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-
-            def submit():
-                if attempts is not None:
-                    attempts.append(return_id)
-                env["dist.return"].browse(return_id).action_submit()
-                env.flush_all()
-                if submitted:
-                    submitted.set()
-                if hold:
-                    hold.wait(timeout=10)
-
-            retrying(submit, env)
+    @staticmethod
+    def _submit(env, return_id):
+        env["dist.return"].browse(return_id).action_submit()
 
     @mute_logger("odoo.sql_db", "odoo.service.model")
     def test_the_last_units_are_authorized_once(self):
         first, second = self.ids["returns"]
-        first_submitted, release_first = threading.Event(), threading.Event()
-        errors = []
-
-        def run(*args, **kwargs):
-            try:
-                self._submit(*args, **kwargs)
-            except Exception as error:
-                errors.append(error)
-
-        thread_1 = threading.Thread(
-            target=run, args=(first,), kwargs={"submitted": first_submitted, "hold": release_first}
-        )
-        thread_1.start()
-        self.assertTrue(first_submitted.wait(timeout=30))
         # The second submission starts while the first holds the order line.
-        attempts = []
-        thread_2 = threading.Thread(target=run, args=(second,), kwargs={"attempts": attempts})
-        thread_2.start()
-        thread_2.join(timeout=1)
-        self.assertTrue(thread_2.is_alive(), "the second submission waits for the first")
-        release_first.set()
-        thread_1.join(timeout=60)
-        thread_2.join(timeout=60)
+        errors, attempts, waited = self._dist_race(self._submit, first, second)
+        self.assertTrue(waited, "the second submission waits for the first")
 
         self.assertEqual(len(errors), 1, errors)
         self.assertIsInstance(errors[0], UserError)

@@ -124,19 +124,7 @@ class TestReturnMultiCompany(DistReturnsCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_2 = cls.setup_other_company(name="Returns South")["company"]
-        cls.warehouse_2 = cls.env["stock.warehouse"].search(
-            [("company_id", "=", cls.company_2.id)], limit=1
-        )
-        cls.env["stock.quant"].with_company(cls.company_2)._update_available_quantity(
-            cls.product, cls.warehouse_2.lot_stock_id, 100.0
-        )
-        cls.salesman_2 = cls._dist_user(
-            "dist_salesman", "sales_team.group_sale_salesman", cls.company_2
-        )
-        cls.stock_user_2 = cls._dist_user(
-            "dist_stock_user", "stock.group_stock_user", cls.company_2
-        )
+        cls._dist_second_company("Returns South")
         cls.helpdesk_user_2 = cls._dist_user(
             "dist_helpdesk_user", "helpdesk_mgmt.group_helpdesk_user", cls.company_2
         )
