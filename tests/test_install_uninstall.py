@@ -137,7 +137,8 @@ def test_install_each_then_uninstall_in_reverse(demo):
             # A newcomer can try every role alone (README: demo logins), and the
             # demo's requests were asked by their salesperson, not by OdooBot.
             logins = {login for (login,) in _query(db, SQL("SELECT login FROM res_users"))}
-            assert {"demo", "approver", "buyer", "warehouse", "finance"} <= logins, logins
+            roles = {"demo", "approver", "buyer", "warehouse", "finance", "service"}
+            assert roles <= logins, logins
             requesters = _query(
                 db,
                 SQL(

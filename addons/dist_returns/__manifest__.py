@@ -36,6 +36,7 @@
         "views/menus.xml",
     ],
     "demo": [
+        "demo/res_users_demo.xml",
         "demo/dist_return_demo.xml",
     ],
     "assets": {
