@@ -123,7 +123,14 @@ class DistExceptionScanner(models.AbstractModel):
         zones = scan.setdefault("timezones", {})
         if company_id not in zones:
             zones[company_id] = self.env["res.company"].browse(company_id).partner_id.tz or "UTC"
-        return format_datetime(self.env, value, tz=zones[company_id], dt_format="short")
+        # Thousands of rows share a few dates: each is formatted once a scan.
+        formatted = scan.setdefault("formatted", {})
+        key = (zones[company_id], value)
+        if key not in formatted:
+            formatted[key] = format_datetime(
+                self.env, value, tz=zones[company_id], dt_format="short"
+            )
+        return formatted[key]
 
     @api.model
     def _dist_row_vals(self, res_model, res_id, name, row, description, **links):
