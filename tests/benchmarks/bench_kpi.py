@@ -21,7 +21,6 @@ import os
 import statistics
 import time
 from collections import defaultdict
-from contextlib import contextmanager
 from datetime import timedelta
 from unittest.mock import patch
 
@@ -32,7 +31,7 @@ from odoo.tools import SQL
 
 from odoo.addons.dist_kpi.models.dist_kpi_fulfilment import DistKpiFulfilment
 
-from .common import stocked_products
+from .common import rolled_back, stocked_products
 from .kpi_history import KpiHistory
 
 SIZES = [int(n) for n in os.environ.get("DIST_BENCH_KPI_LINES", "50000,100000,200000").split(",")]
@@ -386,14 +385,8 @@ class BenchKpi(TransactionCase):
         }
 
     # ------------------------------------------------------------------
-    @contextmanager
     def _rolled_back(self):
-        savepoint = self.env.cr.savepoint()
-        try:
-            yield
-        finally:
-            savepoint.close(rollback=True)
-            self.env.invalidate_all()
+        return rolled_back(self.env)
 
     def test_2_stamping_cost(self):
         """Deliveries validated one by one, each followed by its commit."""

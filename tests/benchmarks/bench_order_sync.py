@@ -15,7 +15,6 @@ afterwards, and prints wall time, queries and the ratio ours / Odoo's.
 
 import os
 import time
-from contextlib import contextmanager
 
 from odoo import fields
 from odoo.fields import Command
@@ -24,7 +23,7 @@ from odoo.tools import SQL
 
 from odoo.addons.dist_order_sync.tests.common import invoice_with_wizard
 
-from .common import clone_sql, ratio, report, stocked_products, timed
+from .common import clone_sql, ratio, report, rolled_back, stocked_products, timed
 
 # DIST_BENCH_SCALE=0.1 runs a tenth of the volumes (a quick check, not a measure).
 SCALE = float(os.environ.get("DIST_BENCH_SCALE", "1"))
@@ -97,14 +96,8 @@ class BenchOrderSync(TransactionCase):
             "stock_move, stock_move_line, stock_quant, stock_reference, stock_reference_move_rel"
         )
 
-    @contextmanager
     def _rolled_back(self):
-        savepoint = self.env.cr.savepoint()
-        try:
-            yield
-        finally:
-            savepoint.close(rollback=True)
-            self.env.invalidate_all()
+        return rolled_back(self.env)
 
     def _compare(self, variants):
         """Run each variant (label: (setup, [(phase, func)], check)) REPEAT

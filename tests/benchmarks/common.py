@@ -2,6 +2,7 @@
 """What every benchmark measures and prints the same way."""
 
 import time
+from contextlib import contextmanager
 
 from odoo.tools import SQL
 
@@ -31,6 +32,17 @@ def ratio(label, ours, odoo, target):
     verdict = "ok" if value <= target else "ABOVE TARGET"
     print(f"   ratio {label:<52} {value:6.2f}x  (target <= {target}x: {verdict})")
     return value
+
+
+@contextmanager
+def rolled_back(env):
+    """Whatever runs inside is undone afterwards (a savepoint), caches included."""
+    savepoint = env.cr.savepoint()
+    try:
+        yield
+    finally:
+        savepoint.close(rollback=True)
+        env.invalidate_all()
 
 
 def table_columns(env, table):

@@ -95,15 +95,7 @@ class DistKpiCase(DistOrderSyncCommon):
     def _receive_return(cls, picking, at, quantities):
         """The customer sends back ``quantities`` of ``picking``, received at ``at``."""
         with freeze_time(at):
-            env = picking.with_user(cls.stock_user).env
-            wizard = (
-                env["stock.return.picking"]
-                .with_context(active_id=picking.id, active_model="stock.picking")
-                .create({})
-            )
-            for line in wizard.product_return_moves:
-                line.quantity = quantities.get(line.product_id, 0.0)
-            returned = env["stock.picking"].browse(wizard.action_create_returns()["res_id"])
+            returned = cls._return_transfer(picking, quantities)
         return cls._ship(returned, at)
 
     @classmethod

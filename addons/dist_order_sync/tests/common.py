@@ -161,9 +161,11 @@ class DistOrderSyncCommon(AccountTestInvoicingCommon):
             self._bill()
         return picking.with_user(self.env.user)
 
-    def _return(self, picking, quantities, user=None):
-        """The warehouse user receives a customer return of ``quantities``."""
-        env = picking.with_user(user or self.stock_user).env
+    @classmethod
+    def _return_transfer(cls, picking, quantities, user=None):
+        """The return of ``quantities`` ({product: qty}) of ``picking``, made
+        by the warehouse user with Odoo's return wizard (not validated)."""
+        env = picking.with_user(user or cls.stock_user).env
         wizard = (
             env["stock.return.picking"]
             .with_context(active_id=picking.id, active_model="stock.picking")
@@ -171,9 +173,11 @@ class DistOrderSyncCommon(AccountTestInvoicingCommon):
         )
         for line in wizard.product_return_moves:
             line.quantity = quantities.get(line.product_id, 0.0)
-        action = wizard.action_create_returns()
-        returned = env["stock.picking"].browse(action["res_id"])
-        return self._deliver(returned, user=user)
+        return env["stock.picking"].browse(wizard.action_create_returns()["res_id"])
+
+    def _return(self, picking, quantities, user=None):
+        """The warehouse user receives a customer return of ``quantities``."""
+        return self._deliver(self._return_transfer(picking, quantities, user), user=user)
 
     def _invoiced(self, moves, product=None):
         """Quantity on the product lines of ``moves`` (for ``product``)."""

@@ -10,11 +10,31 @@ import threading
 from contextlib import closing
 
 from odoo import SUPERUSER_ID, api
+from odoo.fields import Command
 from odoo.service.model import retrying
 from odoo.tests import TransactionCase
 
 
 class DistConcurrencyCase(TransactionCase):
+    @staticmethod
+    def _dist_stocked_product(env, name):
+        """A storable product invoiced on delivery, untaxed, 100 units in
+        the main company's stock (``env``: a committing cursor's)."""
+        company = env.ref("base.main_company")
+        warehouse = env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
+        product = env["product.product"].create(
+            {
+                "name": name,
+                "type": "consu",
+                "is_storable": True,
+                "invoice_policy": "delivery",
+                "list_price": 10.0,
+                "taxes_id": [Command.clear()],
+            }
+        )
+        env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 100)
+        return product
+
     def _dist_in_transaction(self, action, record_id, done=None, hold=None, attempts=None):
         """Run ``action(env, record_id)`` in a transaction of its own, retried
         on serialization failures as Odoo's HTTP layer does. ``done`` is set

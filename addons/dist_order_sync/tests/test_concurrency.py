@@ -24,19 +24,7 @@ class TestConcurrentBilling(DistConcurrencyCase):
                 "dist_order_sync.billing_in_request", ""
             )
             env["ir.config_parameter"].set_param("dist_order_sync.billing_in_request", "1")
-            company = env.ref("base.main_company")
-            warehouse = env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
-            product = env["product.product"].create(
-                {
-                    "name": "Concurrency Crate",
-                    "type": "consu",
-                    "is_storable": True,
-                    "invoice_policy": "delivery",
-                    "list_price": 10.0,
-                    "taxes_id": [Command.clear()],
-                }
-            )
-            env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 100)
+            product = self._dist_stocked_product(env, "Concurrency Crate")
             partners = env["res.partner"].create(
                 [
                     {"name": "Concurrent Delivery Customer", "is_company": True},

@@ -20,19 +20,7 @@ class TestConcurrentAuthorization(DistConcurrencyCase):
         self.addCleanup(self._remove_data)
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            company = env.ref("base.main_company")
-            warehouse = env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
-            product = env["product.product"].create(
-                {
-                    "name": "Concurrency Return Crate",
-                    "type": "consu",
-                    "is_storable": True,
-                    "invoice_policy": "delivery",
-                    "list_price": 10.0,
-                    "taxes_id": [Command.clear()],
-                }
-            )
-            env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 100)
+            product = self._dist_stocked_product(env, "Concurrency Return Crate")
             partner = env["res.partner"].create({"name": "Concurrent Returner", "is_company": True})
             order = env["sale.order"].create(
                 {
