@@ -69,8 +69,9 @@ class DistReplenishment(models.AbstractModel):
             if not missing:
                 raise UserError(
                     self.env._(
-                        "Nothing is missing for %(order)s: its lines are covered by stock or "
-                        "by receipts planned in time. The risk comes from elsewhere: %(why)s",
+                        "Nothing is missing for %(order)s: its lines are covered by stock, by "
+                        "receipts planned in time or by what was already ordered for it. The "
+                        "risk comes from elsewhere: %(why)s",
                         order=order.name,
                         why=order.dist_risk_reasons or self.env._("see the exception."),
                     )
@@ -147,9 +148,11 @@ class DistReplenishment(models.AbstractModel):
                 "now": fields.Datetime.now(),
                 "product_ids": orders.order_line.move_ids.product_id.ids,
             }
+        plan = scanner._dist_supply_plan(scan)["cover"]
+        order_ids = set(orders.ids)
         missing = defaultdict(list)
-        for move, __, __, short in scanner._dist_supply_plan(scan)["cover"].values():
-            if short > 0 and move["order_id"] in orders.ids:
+        for move, __, __, short in plan.values():
+            if short > 0 and move["order_id"] in order_ids:
                 missing[move["order_id"]].append(move)
         Product = self.env["product.product"].sudo()
         Warehouse = self.env["stock.warehouse"].sudo()
@@ -165,22 +168,36 @@ class DistReplenishment(models.AbstractModel):
             )
             .grouped("sale_order_id")
         )
-        plan = scanner._dist_supply_plan(scan)["cover"]
-        return {
-            order: (
-                targets.get(order, exceptions.browse()),
-                [
-                    (
-                        move,
-                        plan[move["id"]][3],
-                        Product.browse(move["product_id"]),
-                        Warehouse.browse(move["warehouse_id"]),
+        todo = {}
+        for order in orders:
+            order_targets = targets.get(order, exceptions.browse())
+            # What was ordered for the order and not received yet is on its
+            # way, even when it arrives after the deadline: not ordered again.
+            ordered = self._dist_on_order(order_targets)
+            rows = []
+            for move in missing[order.id]:
+                product = Product.browse(move["product_id"])
+                quantity = plan[move["id"]][3]
+                covered = min(quantity, ordered[product])
+                ordered[product] -= covered
+                if product.uom_id.compare(quantity - covered, 0.0) > 0:
+                    rows.append(
+                        (move, quantity - covered, product, Warehouse.browse(move["warehouse_id"]))
                     )
-                    for move in missing[order.id]
-                ],
-            )
-            for order in orders
-        }
+            todo[order] = (order_targets, rows)
+        return todo
+
+    @api.model
+    def _dist_on_order(self, exceptions):
+        """{product: quantity still to receive on the confirmed purchase lines
+        replenishing ``exceptions``}, in the product's unit."""
+        ordered = defaultdict(float)
+        for line in exceptions.sudo().dist_replenishment_ids:
+            if line.order_id.state in ("purchase", "done"):
+                ordered[line.product_id] += line.product_uom_id._compute_quantity(
+                    max(line.product_qty - line.qty_received, 0.0), line.product_id.uom_id
+                )
+        return ordered
 
     @api.model
     def _dist_order(self, order, targets, missing):
@@ -235,6 +252,15 @@ class DistReplenishment(models.AbstractModel):
                 "\n".join(message for __, message in error.procurement_exceptions)
             ) from error
         lines = self._dist_rfq_lines(company, needs, before)
+        if not lines:
+            raise UserError(
+                self.env._(
+                    "Odoo's procurement ordered nothing for %(order)s from a vendor: check "
+                    "the routes of %(products)s.",
+                    order=order.name,
+                    products=", ".join(product.display_name for product, __ in needs),
+                )
+            )
         self._dist_link(order, targets, lines)
         return lines
 

@@ -94,6 +94,30 @@ class TestReplenishment(DistOrderRiskCommon):
         self._replenish(shortage)
         self.assertEqual(shortage.sudo().dist_replenishment_ids.product_qty, 5.0)
 
+    def test_what_is_ordered_late_is_not_ordered_again(self):
+        # Acme needs 10 days: what it ships arrives after a 5-day promise.
+        self.company.dist_replenish_auto = True
+        order = self._order_for([(self.gearbox, 7.0)], promise_days=5)
+        self._scan()
+        shortage = self._open_exceptions("shortage", order)
+        line = shortage.sudo().dist_replenishment_ids
+        self.assertEqual(line.product_qty, 7.0)
+        self.assertGreater(line.date_planned, order.commitment_date)
+        line.order_id.with_user(self.buyer).button_confirm()
+        self.assertEqual(line.order_id.state, "purchase")
+
+        # Still short by the deadline, but on its way: the scans order nothing more.
+        self._scan()
+        self._scan()
+        self.assertEqual(self._open_exceptions("shortage", order), shortage)
+        gearbox_lines = self.env["purchase.order.line"].search(
+            [("product_id", "=", self.gearbox.id), ("state", "!=", "cancel")]
+        )
+        self.assertEqual(gearbox_lines, line)
+        self.assertEqual(line.product_qty, 7.0)
+        with self.assertRaisesRegex(UserError, "already ordered"):
+            self._replenish(shortage)
+
     def test_what_cannot_be_replenished_says_why(self):
         lonely = self._create_product(name="Lonely Widget", is_storable=True)
         __, shortage = self._shortage([(lonely, 1.0)])

@@ -48,7 +48,9 @@ class DistBilling(models.AbstractModel):
         """
         billed = self._dist_billed_by_move(moves)
         room = dict.fromkeys(moves, 0.0)
-        for record in moves.picking_id.dist_return_id.filtered("resolve_requested"):
+        for record in moves.picking_id.dist_return_id.filtered(
+            lambda r: r.resolve_requested and r.resolution == "refund"
+        ):
             received = (
                 record.return_picking_ids.move_ids.filtered(
                     lambda m: m.state == "done" and m.location_id.usage == "customer"

@@ -37,6 +37,8 @@ SYSTEM_FIELDS = frozenset(
 )
 # What the customer asked for: fixed once the return is submitted.
 REQUEST_FIELDS = frozenset({"partner_id", "company_id", "sale_order_id", "picking_id", "line_ids"})
+# How the return is resolved: fixed once the resolution is requested.
+RESOLUTION_FIELDS = frozenset({"resolution", "ship_back_rejected"})
 
 
 class DistReturn(models.Model):
@@ -334,6 +336,18 @@ class DistReturn(models.Model):
                         returns=", ".join(submitted.mapped("name")),
                     )
                 )
+        if RESOLUTION_FIELDS & set(vals) and not self._dist_is_system():
+            decided = self.filtered(
+                lambda r: r.resolve_requested or r.state in ("done", "rejected", "cancelled")
+            )
+            if decided:
+                raise UserError(
+                    self.env._(
+                        "%(returns)s: the resolution is fixed once it is requested; a "
+                        "failed credit note is retried as it is.",
+                        returns=", ".join(decided.mapped("name")),
+                    )
+                )
         res = super().write(vals)
         if {"partner_id", "sale_order_id", "picking_id"} & set(vals):
             self._dist_check_company_of_source()
@@ -461,6 +475,8 @@ class DistReturn(models.Model):
 
         Returns True, or a notification naming what waits for approval.
         """
+        # Their writes are the system's: who may change returns may run them.
+        self.check_access("write")
         not_draft = self.filtered(lambda r: r.state != "draft")
         if not_draft:
             raise UserError(
@@ -941,6 +957,8 @@ class DistReturn(models.Model):
     # ------------------------------------------------------------------
     def action_cancel(self):
         """Cancel returns nothing was received for yet. Returns True."""
+        # Their writes are the system's: who may change returns may run them.
+        self.check_access("write")
         blocked = self.filtered(
             lambda r: (
                 r.state in ("received", "done")
@@ -970,6 +988,8 @@ class DistReturn(models.Model):
 
     def action_draft(self):
         """Back to draft after a rejection or a cancellation, to change and submit again."""
+        # Their writes are the system's: who may change returns may run them.
+        self.check_access("write")
         wrong = self.filtered(lambda r: r.state not in ("rejected", "cancelled"))
         if wrong:
             raise UserError(

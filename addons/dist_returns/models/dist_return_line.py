@@ -297,7 +297,10 @@ class DistReturnLine(models.Model):
         if not self._dist_is_system():
             touched = set(vals)
             if touched & REQUEST_FIELDS:
-                submitted = self.return_id.filtered(lambda r: r.state != "draft")
+                # The return a line moves to is fixed too once submitted.
+                submitted = (
+                    self.return_id | self.env["dist.return"].browse(vals.get("return_id"))
+                ).filtered(lambda r: r.state != "draft")
                 if submitted:
                     raise UserError(self._dist_locked_message(submitted))
             if touched & INSPECTION_FIELDS or "disposition" in touched:

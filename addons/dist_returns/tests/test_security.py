@@ -63,6 +63,40 @@ class TestReturnRpcBypass(DistReturnsCommon):
         self.assertEqual(record.state, "to_approve")
         self.assertFalse(record.return_picking_ids)
 
+    def test_lines_cannot_move_into_a_submitted_return(self):
+        order = self._delivered_order()
+        approved = self._authorized(order, {self.product: 2.0})
+        draft = self._new_return(order, {self.product: 1.0})
+        for user in (self.helpdesk_user, self.stock_user, self.salesman):
+            with self.assertRaises(UserError, msg=user.login):
+                draft.line_ids.with_user(user).write({"return_id": approved.id, "quantity": 5.0})
+        self.assertEqual(approved.line_ids.mapped("quantity"), [2.0])
+        self.assertEqual(draft.line_ids.return_id, draft)
+
+    def test_the_resolution_is_fixed_once_requested(self):
+        order = self._delivered_order()
+        record = self._authorized(order, {self.product: 2.0})
+        self._receive(record)
+        self._inspect(record, {self.product: 2.0})
+        # As when its credit note failed: resolution requested, still received.
+        record._dist_write({"resolve_requested": True})
+        for vals in ({"resolution": "replace"}, {"ship_back_rejected": True}):
+            with self.assertRaises(UserError, msg=str(vals)):
+                record.with_user(self.stock_user).write(vals)
+        self.assertEqual(record.resolution, "refund")
+
+    def test_who_only_reads_returns_cannot_run_them(self):
+        reader = self._dist_user("dist_return_reader", "dist_approval_matrix.group_dist_user")
+        order = self._delivered_order()
+        approved = self._authorized(order, {self.product: 2.0})
+        draft = self._new_return(order, {self.product: 1.0})
+        with self.assertRaises(AccessError):
+            approved.with_user(reader).action_cancel()
+        with self.assertRaises(AccessError):
+            draft.with_user(reader).action_submit()
+        self.assertEqual(approved.state, "approved")
+        self.assertEqual(draft.state, "draft")
+
     def test_receipts_cannot_be_forged(self):
         order = self._delivered_order()
         record = self._authorized(order, {self.product: 2.0})
