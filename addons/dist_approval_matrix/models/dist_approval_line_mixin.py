@@ -2,6 +2,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class DistApprovalLineMixin(models.AbstractModel):
@@ -18,6 +19,9 @@ class DistApprovalLineMixin(models.AbstractModel):
     _dist_approval_document_field = None
     _dist_approval_line_watched_fields = frozenset()
     _dist_approval_quantity_field = None
+    # What makes a line bookkeeping (see ``_dist_approval_exempt_vals``):
+    # Odoo sets it when it creates the line, never afterwards.
+    _dist_approval_exempt_fields = frozenset({"display_type"})
 
     def _dist_approval_documents(self):
         return self.mapped(self._dist_approval_document_field)
@@ -47,6 +51,49 @@ class DistApprovalLineMixin(models.AbstractModel):
             for line in self - self._dist_approval_exempt()
         }
 
+    @api.model
+    def _dist_approval_recorded_vals(self, vals):
+        """Whether a new line only records goods the warehouse already moved
+        (Odoo adds one, ordering nothing, when a transfer of the document
+        validates a product it did not order): never refused, or the
+        validation would be rolled back."""
+        return vals.get(self._dist_approval_quantity_field, False) == 0 and bool(
+            vals.get("move_ids")
+        )
+
+    def _dist_check_stays_in_sight(self, vals):
+        """A line of a running document neither moves to another document nor
+        becomes bookkeeping (both would take it out of the matrix's sight),
+        and no line moves into a running document."""
+        field = self._dist_approval_document_field
+        names = ({field} | self._dist_approval_exempt_fields).intersection(vals)
+        if not names:
+            return
+
+        def changes(line):
+            for name in names:
+                current = line[name]
+                if isinstance(current, models.BaseModel):
+                    current = current.id
+                if (current or False) != (vals[name] or False):
+                    return True
+            return False
+
+        moved = self.filtered(changes)
+        documents = moved._dist_approval_documents()
+        if moved and vals.get(field):
+            documents |= self.env[self._fields[field].comodel_name].browse(vals[field])
+        running = documents._dist_changes_controlled()
+        if running:
+            raise UserError(
+                self.env._(
+                    "%(documents)s: the lines of a confirmed document stay on it as they "
+                    "are ordered; change their quantities or prices, add or remove "
+                    "lines instead.",
+                    documents=", ".join(running.mapped("display_name")),
+                )
+            )
+
     def _dist_controlled(self):
         """(lines, documents) of self whose changes the matrix controls."""
         lines = self - self._dist_approval_exempt()
@@ -70,7 +117,11 @@ class DistApprovalLineMixin(models.AbstractModel):
         Document = self.env[self._fields[field].comodel_name]
         commands = defaultdict(list)
         for vals in vals_list:
-            if vals.get(field) and not self._dist_approval_exempt_vals(vals):
+            if (
+                vals.get(field)
+                and not self._dist_approval_exempt_vals(vals)
+                and not self._dist_approval_recorded_vals(vals)
+            ):
                 line_vals = {k: v for k, v in vals.items() if k != field}
                 commands[Document.browse(vals[field])].append(fields.Command.create(line_vals))
         controlled = Document.union(*commands)._dist_changes_controlled()
@@ -85,6 +136,7 @@ class DistApprovalLineMixin(models.AbstractModel):
         return lines
 
     def write(self, vals):
+        self._dist_check_stays_in_sight(vals)
         if not self._dist_approval_line_watched_fields.intersection(vals):
             return super().write(vals)
         lines, documents = self._dist_controlled()

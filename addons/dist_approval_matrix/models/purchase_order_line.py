@@ -10,6 +10,7 @@ class PurchaseOrderLine(models.Model):
     _dist_approval_line_watched_fields = frozenset(
         {"product_id", "product_qty", "product_uom_id", "price_unit", "discount"}
     )
+    _dist_approval_exempt_fields = frozenset({"display_type", "is_downpayment"})
 
     @api.model
     def _dist_approval_exempt_vals(self, values):

@@ -11,6 +11,9 @@ class SaleOrderLine(models.Model):
         {"product_id", "product_uom_qty", "product_uom_id", "price_unit", "discount",
          "purchase_price", "display_type"}
     )  # fmt: skip
+    _dist_approval_exempt_fields = frozenset(
+        {"display_type", "is_downpayment", "is_delivery", "reward_id"}
+    )
 
     @api.model
     def _dist_approval_exempt_vals(self, values):

@@ -199,6 +199,53 @@ class TestSaleChangeControl(ChangeControlCase):
         self.assertEqual(order.order_line.discount, 10.0)
         self.assertFalse(order.approval_request_ids)
 
+    def test_lines_stay_on_their_confirmed_order(self):
+        order = self._confirmed()
+        quotation = self.make_order(
+            lines=[{"product_id": self.product.id, "product_uom_qty": 50, "discount": 90}]
+        )
+        # Into the confirmed order, out of it, or made bookkeeping: refused.
+        with self.assertRaisesRegex(UserError, order.name):
+            quotation.order_line.write({"order_id": order.id})
+        with self.assertRaisesRegex(UserError, order.name):
+            order.order_line.write({"order_id": quotation.id})
+        with self.assertRaisesRegex(UserError, order.name):
+            order.order_line.write({"is_downpayment": True})
+        self.assertEqual(order.order_line.discount, 5.0)
+        self.assertEqual(quotation.order_line.order_id, quotation)
+        # Writing what a line already is passes.
+        order.order_line.write({"order_id": order.id, "is_downpayment": False})
+
+    def test_a_delivered_extra_product_is_recorded(self):
+        # An order the rule catches today, confirmed before it was tightened.
+        order = self._confirmed(discount=10.0)
+        self.rule.discount_above = 5
+        other = self.env["product.product"].create(
+            {"name": "Extra Widget", "type": "consu", "is_storable": True, "list_price": 10.0}
+        )
+        self.env["stock.quant"]._update_available_quantity(other, self.warehouse.lot_stock_id, 5.0)
+        picking = order.picking_ids
+        # The warehouse ships a product the order did not have: Odoo records
+        # it on a new order line, which the matrix does not refuse.
+        self.env["stock.move"].create(
+            {
+                "picking_id": picking.id,
+                "product_id": other.id,
+                "product_uom_qty": 2.0,
+                "quantity": 2.0,
+                "location_id": picking.location_id.id,
+                "location_dest_id": picking.location_dest_id.id,
+            }
+        )
+        for move in picking.move_ids:
+            move.quantity = move.product_uom_qty
+            move.picked = True
+        picking.button_validate()
+        self.assertEqual(picking.state, "done")
+        extra = order.order_line.filtered(lambda line: line.product_id == other)
+        self.assertEqual(extra.qty_delivered, 2.0)
+        self.assertEqual(extra.product_uom_qty, 0.0)
+
     def test_down_payments_are_bookkeeping(self):
         order = self._confirmed()
         self.env["sale.order.line"].create(
