@@ -100,6 +100,10 @@ class DistApprovalChange(models.Model):
                     ("res_model", "=", documents._name),
                     ("res_id", "in", documents.ids),
                     ("state", "=", "approved"),
+                    # What was approved for a change never applied covers nothing.
+                    "|",
+                    ("change_id", "=", False),
+                    ("change_id.state", "=", "applied"),
                 ],
                 order="id",
             )

@@ -190,6 +190,24 @@ class TestSaleChangeControl(ChangeControlCase):
         self.assertEqual(order.approval_state, "not_required")
         self.assertEqual(line.discount, 5.0)
 
+    def test_a_level_approved_for_a_rejected_change_covers_nothing(self):
+        self.make_rule(name="Discount above 35%", level=2, discount_above=35)
+        order = self._confirmed()
+        line = order.order_line
+        order.action_dist_request_change(
+            {"order_line": [Command.update(line.id, {"discount": 40})]}
+        )
+        level_1, level_2 = self.current_requests(order)
+        self.assertEqual((level_1.level, level_2.level), (1, 2))
+        level_1.with_user(self.sales_manager).action_approve()
+        self.assertEqual(level_2.level, 2)
+        level_2.with_user(self.sales_manager2).action_reject("Too much")
+        self.assertEqual(level_2.change_id.state, "rejected")
+        # Level 1 said yes to 40 % as part of the rejected change: 30 % is
+        # not approved by it.
+        self.assertRefused(lambda: line.write({"discount": 30}))
+        self.assertEqual(line.discount, 5.0)
+
     def test_a_change_no_rule_catches_is_made_at_once(self):
         order = self._confirmed()
         result = order.action_dist_request_change(
