@@ -566,7 +566,10 @@ class DistKpi(models.Model):
             for index, (model, items) in enumerate(plan.items())
         ]
         snapshots = self.env["dist.kpi.value"]._dist_trend_sql(
-            ctx, [kpi.id for kpi, __ in tiles], trend_from
+            ctx,
+            [kpi.id for kpi, __ in tiles],
+            trend_from,
+            [kpi.id for kpi, spec in tiles if spec.currency],
         )
         return SQL(
             "%s SELECT %s (SELECT COALESCE(json_agg(t), '[]'::json) FROM (%s) t) AS __trend %s",

@@ -51,10 +51,11 @@ class DistKpiValue(models.Model):
     # Trend of the dashboard
     # ------------------------------------------------------------------
     @api.model
-    def _dist_trend_sql(self, ctx, kpi_ids, trend_from):
+    def _dist_trend_sql(self, ctx, kpi_ids, trend_from, amount_kpi_ids=()):
         """Snapshots of ``kpi_ids`` from ``trend_from`` to the end of the
         period (and the last day of the comparison period), summed per KPI
-        and day over the companies and the dimension filtered on."""
+        and day over the companies and the dimension filtered on; the
+        amounts (``amount_kpi_ids``) in the current company's currency."""
         factor = self.env["dist.kpi"]._dist_currency_factor(ctx, SQL("v.company_id"))
         if ctx.category_ids or (ctx.warehouse_ids and ctx.team_ids):
             dimension = SQL("FALSE")
@@ -69,10 +70,12 @@ class DistKpiValue(models.Model):
             days = SQL("(%s OR v.date = %s)", days, ctx.previous_dates[1])
         return SQL(
             """SELECT v.kpi_id, v.date, SUM(v.value * v.weight) AS weighted,
-                      SUM(v.weight) AS weight, SUM(v.value * %s) AS total
+                      SUM(v.weight) AS weight,
+                      SUM(v.value * CASE WHEN v.kpi_id = ANY(%s) THEN %s ELSE 1 END) AS total
                  FROM dist_kpi_value v
                 WHERE v.kpi_id = ANY(%s) AND v.company_id = ANY(%s) AND %s AND %s
              GROUP BY v.kpi_id, v.date""",
+            list(amount_kpi_ids),
             factor,
             kpi_ids,
             ctx.companies.ids,

@@ -449,6 +449,52 @@ class TestMultiCompany(DistKpiCase):
         cls.both = cls._dist_user("kpi_viewer_both", "dist_approval_matrix.group_dist_user")
         cls.both.company_ids = [Command.link(cls.company_b.id)]
 
+    def test_snapshots_convert_amounts_not_counts(self):
+        eur = self.setup_other_currency("EUR", rates=[("2000-01-01", 0.5)])
+        company_c = self.setup_other_company(name="Distribution Euro", currency_id=eur.id)[
+            "company"
+        ]
+        self.env["res.currency.rate"].create(
+            {"currency_id": eur.id, "name": "2000-01-01", "rate": 0.5, "company_id": company_c.id}
+        )
+        self.both.company_ids = [Command.link(company_c.id)]
+        kpis = self.env["dist.kpi"].search([("code", "in", ("exception_open", "unbilled_value"))])
+        self.assertEqual(len(kpis), 2)
+        # 4 open exceptions and 4 unbilled in each company's currency.
+        self.env["dist.kpi.value"].sudo().create(
+            [
+                {
+                    "kpi_id": kpi.id,
+                    "date": "2025-03-31",
+                    "company_id": company.id,
+                    "value": 4.0,
+                    "count": 4,
+                    "weight": 1.0,
+                }
+                for kpi in kpis
+                for company in (self.company, company_c)
+            ]
+        )
+        Kpi = self.env["dist.kpi"].with_user(self.both)
+        ctx = Kpi._dist_context({**MARCH, "company_ids": [self.company.id, company_c.id]})
+        rows = self.env.execute_query_dict(
+            self.env["dist.kpi.value"]
+            .with_user(self.both)
+            ._dist_trend_sql(
+                ctx,
+                kpis.ids,
+                ctx.date_from,
+                kpis.filtered(lambda k: k.code == "unbilled_value").ids,
+            )
+        )
+        totals = {
+            kpis.browse(row["kpi_id"]).code: row["total"]
+            for row in rows
+            if str(row["date"]) == "2025-03-31"
+        }
+        # Counts add up; 4 EUR are 8 in the company's currency.
+        self.assertEqual(totals, {"exception_open": 8.0, "unbilled_value": 12.0})
+
     def test_each_company_sees_its_own(self):
         a = self._dashboard(self.viewer, **MARCH)
         b = self._dashboard(self.viewer_b, **MARCH)
