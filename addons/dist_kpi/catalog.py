@@ -149,7 +149,9 @@ def _decided(ctx, w):
 
 
 def _pending_at(w, older_than=None, younger_than=None):
-    """Requests pending at the window's moment, optionally by age (days)."""
+    """Requests pending at the window's moment, optionally by age (days since
+    they became pending: a later level waits from when the one before it is
+    decided, as its approvers see it)."""
     at = w.at
     domain = [
         ("pending_since", "<=", at),
@@ -158,9 +160,9 @@ def _pending_at(w, older_than=None, younger_than=None):
         ("decided_on", ">", at),
     ]
     if older_than is not None:
-        domain.append(("requested_on", "<=", _days_before(at, older_than)))
+        domain.append(("pending_since", "<=", _days_before(at, older_than)))
     if younger_than is not None:
-        domain.append(("requested_on", ">", _days_before(at, younger_than)))
+        domain.append(("pending_since", ">", _days_before(at, younger_than)))
     return domain
 
 

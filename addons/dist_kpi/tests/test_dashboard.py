@@ -272,6 +272,20 @@ class TestDashboard(DistKpiMarchCase):
             self._march_drill("approval_pending_7d").res_id, self.a4.id, "pending since 25 March"
         )
 
+    def test_a_later_level_ages_from_when_it_became_pending(self):
+        # As a level 2 asked on 25 March whose level 1 was decided on 30 March.
+        request = self.a4.approval_request_ids.filtered(lambda r: r.state == "pending")
+        self.assertEqual(len(request), 1)
+        self.env.cr.execute(
+            "UPDATE dist_approval_request SET pending_since = '2025-03-30 09:00' WHERE id = %s",
+            (request.id,),
+        )
+        request.invalidate_recordset()
+        tiles = self._march(role="approvals")
+        self._assertTile(tiles, "approval_pending", 2.0, 2, status="green")
+        self._assertTile(tiles, "approval_pending_3d", 2.0, 2)
+        self._assertTile(tiles, "approval_pending_7d", 0.0, 0)
+
     def test_exception_stock_and_supplier_kpis(self):
         tiles = self._march()
         self._assertTile(tiles, "exception_open", 1.0, 1)
