@@ -976,9 +976,10 @@ class DistReturn(models.Model):
                 )
             )
         to_cancel = self.filtered(lambda r: r.state != "cancelled")
-        pending = to_cancel.filtered(lambda r: r.approval_state == "pending")
-        if pending:
-            pending._dist_approval_invalidate(self.env._("the return was cancelled."))
+        # A return put back to draft is approved again for what it then asks.
+        decided = to_cancel.filtered(lambda r: r.approval_state in ("pending", "approved"))
+        if decided:
+            decided._dist_approval_invalidate(self.env._("the return was cancelled."))
         to_cancel.sudo().return_picking_ids.filtered(
             lambda p: p.state not in ("done", "cancel")
         ).action_cancel()

@@ -92,6 +92,20 @@ class TestReturnApproval(DistReturnsCommon):
         record.action_submit()
         self.assertEqual(record.state, "to_approve")
 
+    def test_an_approval_does_not_outlive_a_cancellation(self):
+        self._rule(amount_min=1.0)
+        order = self._delivered_order()
+        record = self._new_return(order, {self.product: 2.0})
+        record.action_submit()
+        record.with_user(self.approver).action_dist_approve()
+        self.assertEqual(record.state, "approved")
+        record.action_cancel()
+        record.action_draft()
+        record.line_ids.reason_id = self.reason_unwanted
+        record.action_submit()
+        self.assertEqual(record.state, "to_approve")
+        self.assertEqual(record.approval_state, "pending")
+
     def test_approval_by_return_window(self):
         self._rule(return_days_above=30)
         delivered_on = datetime(2026, 3, 2, 10, 0)
