@@ -715,14 +715,14 @@ class DistReturn(models.Model):
             ],
             location,
         )
-        record._dist_post(
-            note
-            + self.env._(
+        if record.return_picking_ids:
+            note += self.env._(
                 "Return transfer %(pickings)s created: the goods are expected in %(location)s.",
                 pickings=Markup(", ").join(p._get_html_link() for p in record.return_picking_ids),
                 location=location.display_name,
             )
-        )
+        if note:
+            record._dist_post(note)
         return record.return_picking_ids
 
     def _dist_on_receipt(self):
