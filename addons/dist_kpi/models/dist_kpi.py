@@ -509,10 +509,11 @@ class DistKpi(models.Model):
         ``codes`` (only these KPIs).
 
         :return: ``{"tiles": [{"code", "name", "value", "unit", "target",
-            "status", "previous", "trend", "count"}]}``: rates in percent
+            "status", "previous", "trend", "count", "can_open"}]}``: rates in percent
             (0-100), durations in hours, amounts in the current company's
             currency; ``value`` None when nothing was measured; ``count`` the
-            number of records the tile's drill-down lists; ``trend`` the
+            number of records the tile's drill-down lists (``can_open``: whether
+            the user may open them); ``trend`` the
             daily snapshots of the period (weekly or monthly over long ones).
         """
         ctx = self._dist_context(filters)
@@ -527,10 +528,19 @@ class DistKpi(models.Model):
             ctx, tiles, row.pop("__trend"), trend_from
         )
         result = []
+        readable = {}
         for kpi, spec in tiles:
             value, count = None, 0
+            model = spec.records_model
+            if model not in readable:
+                readable[model] = self.env[model].has_access("read")
+            # The records behind a tile open for who may read them, and only
+            # for what is measured now (a past period of a live KPI is a
+            # snapshot: its records are gone).
+            can_open = readable[model]
             if spec.live and not ctx.current.reaches_now:
                 value = trend["snapshot"].get((kpi.id, ctx.date_to))
+                can_open = False
             else:
                 value, count, __ = self._dist_result(spec, row, f"{spec.code}__cur")
             previous = None
@@ -550,6 +560,7 @@ class DistKpi(models.Model):
                     "previous": _round(previous),
                     "trend": trend["points"].get(kpi.id, []),
                     "count": count,
+                    "can_open": can_open,
                 }
             )
         return {"tiles": result}

@@ -397,6 +397,18 @@ class TestDashboard(DistKpiMarchCase):
             savepoint.rollback()
         self.assertEqual(tiles["otif"]["value"], 60.0)
 
+    def test_tiles_open_only_what_the_user_may_read(self):
+        viewer, analyst = self._march(user=self.viewer), self._march(user=self.analyst)
+        # Fulfilment facts and approval requests: every Distribution user.
+        self.assertTrue(viewer["otif"]["can_open"])
+        self.assertTrue(viewer["approval_pending"]["can_open"])
+        # Transfers and stock moves: who reads inventory.
+        self.assertFalse(viewer["backorder_age"]["can_open"])
+        self.assertFalse(viewer["inventory_accuracy"]["can_open"])
+        self.assertTrue(analyst["backorder_age"]["can_open"])
+        self.assertTrue(analyst["inventory_accuracy"]["can_open"])
+        self.assertEqual(viewer["backorder_age"]["count"], analyst["backorder_age"]["count"])
+
     def test_only_distribution_users(self):
         employee = self._dist_user("kpi_employee", "base.group_user")
         with self.assertRaises(AccessError):
@@ -430,7 +442,18 @@ class TestNoData(DistKpiCase):
         self.assertEqual(tiles["unbilled_value"]["value"], 0.0)
         self.assertEqual(
             set(tiles["otif"]),
-            {"code", "name", "value", "unit", "target", "status", "previous", "trend", "count"},
+            {
+                "code",
+                "name",
+                "value",
+                "unit",
+                "target",
+                "status",
+                "previous",
+                "trend",
+                "count",
+                "can_open",
+            },
         )
 
 
